@@ -1,0 +1,96 @@
+"""Command line: `python build.py [build|check] [--content FILE] [--out DIR]`.
+
+Exit status: 0 built, 1 invalid input, 2 bad usage. No traceback for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import ContentError, UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ("build", "check")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit status 2, with our wording
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python build.py",
+        description="Build the static site of a government work report's division of responsibility.",
+        epilog="Commands: build (default) writes the site; check validates the content without writing.",
+    )
+    p.add_argument("command", nargs="?", default="build", choices=COMMANDS, help="build (default) or check")
+    p.add_argument("--content", default="content/tasks.yaml", help="the report's YAML file (default: content/tasks.yaml)")
+    p.add_argument("--out", default="site", help="output folder (default: site)")
+    p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return p
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("..") else path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = make_parser().parse_args(argv)
+        return run(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        errors = [p for p in exc.problems if not p.warning]
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is unchanged.", file=sys.stderr)
+        return 130
+
+
+def run(args) -> int:
+    from . import loader
+
+    started = time.perf_counter()
+    content = Path(args.content)
+    templates = Path(args.templates)
+    if not content.exists():
+        raise UsageError(f"{args.content}: no such file (choose one with --content FILE)")
+    report, warnings = loader.load(str(content), display_path(str(content)))
+    for w in warnings:
+        print(w, file=sys.stderr)
+    if args.command == "check":
+        if not args.quiet:
+            print(
+                f"{display_path(str(content))}: ok: {len(report.tasks)} tasks, {len(report.chapters)} chapters, "
+                f"{len(report.sections)} sections, {len(report.units)} units"
+            )
+        return 0
+
+    from .site import build_site
+    from .writer import check_output_folder, commit
+
+    out = Path(args.out)
+    check_output_folder(out, [content, templates])
+    site = build_site(report, templates)
+    commit(site, out)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"built {display_path(str(out))}/: {len(site.files)} files, {len(report.tasks)} tasks, {len(report.units)} units in {elapsed:.2f} s")
+    return 0

@@ -1,0 +1,397 @@
+"""tasks.yaml -> Report: one declarative schema, every problem located and collected."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass
+
+from . import yamlnodes
+from .errors import ContentError, Problem, did_you_mean
+from .model import DEFAULT_LABELS, KINDS, Chapter, Report, Section, Task, Unit
+from .yamlnodes import Map, Node, Scalar, Seq
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its type, whether it is required, and what it means (documented once)."""
+
+    key: str
+    type: str  # str, int, bool, date, enum, str_list, map, map_list
+    required: bool = False
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+    fields: tuple["Field", ...] = ()
+
+
+LABEL_FIELDS = (
+    Field("lead", "str", doc="how the document names lead units, e.g. 牵头单位"),
+    Field("responsible", "str", doc="how it names the others, e.g. 责任单位 or 配合单位"),
+)
+REPORT_FIELDS = (
+    Field("title", "str", True, "the list's title as published"),
+    Field("issuer", "str", True, "the government that published it, e.g. 济源市人民政府"),
+    Field("year", "int", True, "the year of the government work report"),
+    Field("source", "str", doc="where the text comes from"),
+    Field("as_of", "date", doc="the date the site reports on (YYYY-MM-DD); shown, and used for 'overdue'"),
+    Field("labels", "map", doc="the document's words for the two roles", fields=LABEL_FIELDS),
+)
+UNIT_FIELDS = (
+    Field("name", "str", True, "the full canonical name"),
+    Field("kind", "enum", True, "department, town (镇/街道), company or other", choices=tuple(KINDS)),
+    Field("aliases", "str_list", doc="other names a task or a reader may use: short names, old names"),
+    Field("members", "str_list", doc="for a collective unit (各街道办事处): the units it stands for"),
+    Field("slug", "str", doc="the unit page's file name (ASCII); pinyin of the name when absent"),
+)
+TASK_FIELDS = [
+    Field("number", "int", True, "the task's number as printed"),
+    Field("text", "str", True, "the task's text, verbatim"),
+    Field("lead", "str_list", doc="lead units (牵头单位), by name or alias"),
+    Field("responsible", "str_list", doc="responsible or supporting units (责任单位/配合单位)"),
+    Field("and_others", "bool", doc="true when the document adds 等有关单位"),
+]
+SECTION_FIELDS = (
+    Field("title", "str", True, "the section heading without its number"),
+    Field("tasks", "map_list", True, "the section's tasks", fields=tuple(TASK_FIELDS)),
+)
+CHAPTER_FIELDS = (
+    Field("title", "str", True, "the chapter heading without its number"),
+    Field("sections", "map_list", doc="the chapter's sections", fields=SECTION_FIELDS),
+    Field("tasks", "map_list", doc="tasks directly under the chapter (when it has no sections)", fields=tuple(TASK_FIELDS)),
+)
+TOP_FIELDS = (
+    Field("report", "map", True, "report metadata", fields=REPORT_FIELDS),
+    Field("units", "map_list", True, "the units registry", fields=UNIT_FIELDS),
+    Field("chapters", "map_list", True, "the chapters in document order", fields=CHAPTER_FIELDS),
+)
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+TYPE_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "date": "a date YYYY-MM-DD",
+    "enum": "one of",
+    "str_list": "a list of names, e.g. [A, B]",
+    "map": "a mapping of keys",
+    "map_list": "a list of mappings (items starting with '- ')",
+}
+
+
+class _Checker:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.filename, node.line, node.col, message))
+
+    def warn(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.filename, node.line, node.col, message, warning=True))
+
+    def mapping(self, node: Node, fields: tuple[Field, ...] | list[Field], what: str) -> dict | None:
+        """Check a mapping against its fields; returns {key: value, '@key': node, '@': node}."""
+        if not isinstance(node, Map):
+            self.error(node, f"{what} must be {TYPE_WORDS['map']}, not {_describe(node)}")
+            return None
+        by_key = {f.key: f for f in fields}
+        out: dict = {"@": node}
+        for key, value in node.pairs:
+            name = str(key.value)
+            field = by_key.get(name)
+            if field is None:
+                self.error(key, f"unknown key '{name}' in {what}{did_you_mean(name, by_key) or '; allowed: ' + ', '.join(by_key)}")
+                continue
+            out["@" + name] = value
+            converted = self.value(value, field, f"'{name}' of {what}")
+            if converted is not _BAD:
+                out[name] = converted
+        for f in fields:
+            if f.required and "@" + f.key not in out:
+                self.error(node, f"{what} is missing '{f.key}' ({f.doc})")
+        return out
+
+    def value(self, node: Node, f: Field, what: str):
+        t = f.type
+        if t in ("str", "int", "bool", "date", "enum"):
+            if not isinstance(node, Scalar):
+                self.error(node, f"{what} must be {TYPE_WORDS[t]}, not {_describe(node)}")
+                return _BAD
+            v = node.value
+            if t == "str" or t == "enum":
+                if isinstance(v, bool) or v is None:
+                    self.error(node, f"{what} must be {TYPE_WORDS['str']}, not {_describe(node)}")
+                    return _BAD
+                s = str(v).strip()
+                if not s:
+                    self.error(node, f"{what} is empty")
+                    return _BAD
+                if t == "enum" and s not in f.choices:
+                    self.error(node, f"{what} must be one of {', '.join(f.choices)}, not '{s}'{did_you_mean(s, f.choices)}")
+                    return _BAD
+                return s
+            if t == "int":
+                if isinstance(v, bool) or not isinstance(v, int):
+                    self.error(node, f"{what} must be {TYPE_WORDS['int']}, not {_describe(node)}")
+                    return _BAD
+                return v
+            if t == "bool":
+                if not isinstance(v, bool):
+                    self.error(node, f"{what} must be {TYPE_WORDS['bool']}, not {_describe(node)}")
+                    return _BAD
+                return v
+            if t == "date":
+                return self.date(node, what)
+        if t == "str_list":
+            if isinstance(node, Scalar) and node.value is None:
+                return []
+            if not isinstance(node, Seq):
+                self.error(node, f"{what} must be {TYPE_WORDS['str_list']}, not {_describe(node)}")
+                return _BAD
+            out = []
+            for item in node.items:
+                v = self.value(item, Field("", "str"), f"an item of {what}")
+                if v is not _BAD:
+                    out.append((v, item))
+            return out
+        if t == "map":
+            return self.mapping(node, f.fields, what) or _BAD
+        if t == "map_list":
+            if not isinstance(node, Seq):
+                self.error(node, f"{what} must be {TYPE_WORDS['map_list']}, not {_describe(node)}")
+                return _BAD
+            out = []
+            for item in node.items:
+                m = self.mapping(item, f.fields, f"an item of {what}")
+                if m is not None:
+                    out.append(m)
+            return out
+        raise AssertionError(t)
+
+    def date(self, node: Scalar, what: str):
+        s = str(node.value) if node.value is not None else ""
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+                raise ValueError
+            return _dt.date.fromisoformat(s)
+        except ValueError:
+            self.error(node, f"{what} must be {TYPE_WORDS['date']}, not '{s}'")
+            return _BAD
+
+
+_BAD = object()
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    v = node.value  # type: ignore[attr-defined]
+    if v is None:
+        return "nothing (empty)"
+    if isinstance(v, bool):
+        return f"'{str(v).lower()}'"
+    return f"'{v}'"
+
+
+def read(path: str, display: str | None = None) -> tuple[Node | None, list[Problem]]:
+    """Read and parse a YAML file with the size, encoding and syntax checks."""
+    name = display or path
+    try:
+        size = os.path.getsize(path)
+        if size > yamlnodes.MAX_BYTES:
+            return None, [
+                Problem(name, 1, 1, f"the file is {size / 1e6:.1f} MB; the limit is {yamlnodes.MAX_BYTES // 2**20} MiB")
+            ]
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except IsADirectoryError:
+        return None, [Problem(name, 1, 1, "is a folder, not a YAML file")]
+    except OSError as exc:
+        return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]
+    text, problems = yamlnodes.decode(data, name)
+    if text is None:
+        return None, problems
+    return yamlnodes.parse(text, name)
+
+
+SUSPICIOUS_SPACE = re.compile(r"“[^”\s]*\s[^”]*”|“\s|\s”")
+
+
+def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
+    """Load and validate; returns the report and its warnings, or raises ContentError with all errors."""
+    name = display or path
+    root, problems = read(path, name)
+    if root is None:
+        raise ContentError(problems)
+    report, problems = build(root, name)
+    errors = [p for p in problems if not p.warning]
+    if errors or report is None:
+        raise ContentError(problems)
+    return report, problems
+
+
+def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
+    c = _Checker(filename)
+    doc = c.mapping(root, TOP_FIELDS, "the file")
+    if doc is None:
+        return None, c.problems
+    meta = doc.get("report") or {}
+    units_raw = doc.get("units") or []
+    chapters_raw = doc.get("chapters") or []
+    if "@chapters" in doc and not chapters_raw and isinstance(doc["@chapters"], Seq):
+        c.error(doc["@chapters"], "'chapters' is empty: a report needs at least one chapter")
+
+    # -- units registry ---------------------------------------------------------------------
+    names: dict[str, Node] = {}
+    aliases: dict[str, tuple[str, Node]] = {}
+    for u in units_raw:
+        if "name" not in u:
+            continue
+        if u["name"] in names:
+            c.error(u["@name"], f"unit '{u['name']}' is registered twice (first at line {names[u['name']].line})")
+        else:
+            names[u["name"]] = u["@name"]
+    for u in units_raw:
+        if "name" not in u:
+            continue
+        for alias, node in u.get("aliases", []):
+            if alias in names:
+                c.error(node, f"alias '{alias}' of '{u['name']}' is the name of another registered unit")
+            elif alias in aliases and aliases[alias][0] != u["name"]:
+                c.error(node, f"alias '{alias}' of '{u['name']}' is already an alias of '{aliases[alias][0]}' (line {aliases[alias][1].line})")
+            elif alias in aliases:
+                c.error(node, f"alias '{alias}' is listed twice for '{u['name']}'")
+            else:
+                aliases[alias] = (u["name"], node)
+
+    def resolve(name: str, node: Node, context: str) -> str | None:
+        if name in names:
+            return name
+        if name in aliases:
+            return aliases[name][0]
+        hint = did_you_mean(name, list(names) + list(aliases), cutoff=0.4)
+        if not hint:
+            hint = "; register it under 'units:'"
+        c.error(node, f"unknown unit '{name}' in {context}{hint}")
+        return None
+
+    fixed_slugs: dict[str, str] = {}
+    seen_slugs: dict[str, str] = {}
+    for u in units_raw:
+        if "name" not in u or "slug" not in u:
+            continue
+        slug = u["slug"]
+        if not SLUG_RE.match(slug) or slug == "index":
+            c.error(u["@slug"], f"slug '{slug}' must be lower-case ASCII letters, digits and '-' (and not 'index')")
+        elif slug in seen_slugs:
+            c.error(u["@slug"], f"slug '{slug}' is already used by '{seen_slugs[slug]}'")
+        else:
+            seen_slugs[slug] = u["name"]
+            fixed_slugs[u["name"]] = slug
+
+    members_of: dict[str, tuple[str, ...]] = {}
+    for u in units_raw:
+        if "name" not in u:
+            continue
+        ms = []
+        for m, node in u.get("members", []):
+            r = resolve(m, node, f"the members of '{u['name']}'")
+            if r == u["name"]:
+                c.error(node, f"unit '{u['name']}' cannot be its own member")
+            elif r is not None and r not in ms:
+                ms.append(r)
+        members_of[u["name"]] = tuple(ms)
+    for name, ms in members_of.items():
+        for m in ms:
+            if members_of.get(m):
+                c.error(names[name], f"collective '{name}' lists '{m}', which is itself a collective: list its members instead")
+
+    # -- chapters, sections, tasks -----------------------------------------------------------
+    numbers: dict[int, Node] = {}
+    chapters: list[Chapter] = []
+
+    def make_task(t: dict, ch: int, sec: int | None) -> Task | None:
+        if "number" not in t or "text" not in t:
+            return None
+        n = t["number"]
+        if n <= 0:
+            c.error(t["@number"], f"task number must be positive, not {n}")
+        if n in numbers:
+            c.error(t["@number"], f"task number {n} is used twice (first at line {numbers[n].line})")
+        else:
+            numbers[n] = t["@number"]
+        roles = {}
+        for role in ("lead", "responsible"):
+            got: list[str] = []
+            for written, node in t.get(role, []):
+                r = resolve(written, node, f"task {n}")
+                if r is not None:
+                    if r in got:
+                        c.error(node, f"task {n} names '{written}' twice as {role}")
+                    else:
+                        got.append(r)
+            roles[role] = tuple(got)
+        both = set(roles["lead"]) & set(roles["responsible"])
+        for name in sorted(both):
+            c.error(t["@"], f"task {n} names '{name}' both as lead and as responsible unit")
+        if not t.get("lead") and not t.get("responsible") and "@lead" not in t and "@responsible" not in t:
+            c.error(t["@"], f"task {n} names no unit: add 'lead' or 'responsible'")
+        elif not t.get("lead") and not t.get("responsible"):
+            c.error(t["@"], f"task {n} names no unit: 'lead' and 'responsible' are both empty")
+        m = SUSPICIOUS_SPACE.search(t["text"])
+        if m:
+            c.warn(t["@text"], f"task {n}: suspicious space inside a quoted term {m.group(0)} (a lost '+', as in “互联网+”?)")
+        extra = {k: v for k, v in t.items() if not k.startswith("@") and k not in {f.key for f in TASK_FIELDS[:5]}}
+        return Task(n, t["text"], roles["lead"], roles["responsible"], t.get("and_others", False), ch, sec, extra)
+
+    for k, ch_raw in enumerate(chapters_raw, 1):
+        has_sections = "@sections" in ch_raw
+        has_tasks = "@tasks" in ch_raw
+        if has_sections and has_tasks:
+            c.error(ch_raw["@tasks"], "a chapter has either 'sections' or 'tasks', not both")
+        elif not has_sections and not has_tasks:
+            c.error(ch_raw["@"], "a chapter needs 'sections' (each with 'title' and 'tasks') or 'tasks'")
+        sections = []
+        for j, s_raw in enumerate(ch_raw.get("sections", []), 1):
+            tasks = [x for x in (make_task(t, k, j) for t in s_raw.get("tasks", [])) if x]
+            if "@tasks" in s_raw and not s_raw.get("tasks") and isinstance(s_raw["@tasks"], Seq):
+                c.error(s_raw["@tasks"], f"section '{s_raw.get('title', j)}' has no tasks")
+            sections.append(Section(j, s_raw.get("title", ""), tasks))
+        direct = [x for x in (make_task(t, k, None) for t in ch_raw.get("tasks", [])) if x]
+        chapters.append(Chapter(k, ch_raw.get("title", ""), sections, direct))
+
+    if any(not p.warning for p in c.problems):
+        return None, c.problems
+
+    from .slugs import sort_key, unique_slugs
+
+    order = [u["name"] for u in units_raw]
+    slugs = unique_slugs(order, fixed_slugs)
+    units = [
+        Unit(
+            name=u["name"],
+            kind=u["kind"],
+            aliases=tuple(a for a, _ in u.get("aliases", [])),
+            members=members_of[u["name"]],
+            slug=slugs[u["name"]],
+            sort_key=sort_key(u["name"]),
+        )
+        for u in units_raw
+    ]
+    labels = dict(DEFAULT_LABELS)
+    for role in labels:
+        if role in meta.get("labels", {}):
+            labels[role] = meta["labels"][role]
+    report = Report(
+        title=meta["title"],
+        issuer=meta["issuer"],
+        year=meta["year"],
+        source=meta.get("source", ""),
+        labels=labels,
+        units=units,
+        chapters=chapters,
+        extra={"as_of": meta.get("as_of")},
+    )
+    return report, c.problems

@@ -1,0 +1,152 @@
+"""The report as typed objects, with the reverse indexes every page needs, computed once."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+KINDS = {
+    "department": "部门",
+    "town": "镇、街道",
+    "company": "企业",
+    "other": "其他单位",
+}
+ROLES = ("lead", "responsible")
+DEFAULT_LABELS = {"lead": "牵头单位", "responsible": "责任单位"}
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (chapter and section numbers as printed)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+@dataclass
+class Unit:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    slug: str = ""
+    sort_key: tuple = ()
+
+    @property
+    def is_collective(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass
+class Task:
+    number: int
+    text: str
+    lead: tuple[str, ...]
+    responsible: tuple[str, ...]
+    and_others: bool = False
+    chapter: int = 0  # 1-based
+    section: int | None = None  # 1-based within the chapter
+    extra: dict = field(default_factory=dict)  # optional fields added by later stages (progress, …)
+
+    def units(self, role: str) -> tuple[str, ...]:
+        return self.lead if role == "lead" else self.responsible
+
+    @property
+    def all_units(self) -> tuple[str, ...]:
+        return self.lead + tuple(u for u in self.responsible if u not in self.lead)
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    tasks: list[Task]
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    sections: list[Section]
+    direct_tasks: list[Task]
+
+    @property
+    def numeral(self) -> str:
+        return cn_numeral(self.number)
+
+    @property
+    def tasks(self) -> list[Task]:
+        return self.direct_tasks + [t for s in self.sections for t in s.tasks]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A task as seen from one unit: its role, and the collective it came through, if any."""
+
+    task: Task
+    role: str
+    via: str | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    issuer: str
+    year: int
+    source: str
+    labels: dict[str, str]
+    units: list[Unit]
+    chapters: list[Chapter]
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.unit_by_name: dict[str, Unit] = {u.name: u for u in self.units}
+        self.tasks: list[Task] = [t for c in self.chapters for t in c.tasks]
+        self.task_by_number: dict[int, Task] = {t.number: t for t in self.tasks}
+        self.collectives_of: dict[str, list[str]] = defaultdict(list)
+        for u in self.units:
+            for m in u.members:
+                self.collectives_of[m].append(u.name)
+        self.assignments: dict[str, list[Assignment]] = {u.name: [] for u in self.units}
+        for t in self.tasks:
+            direct: set[str] = set()
+            for role in ROLES:
+                for name in t.units(role):
+                    if name not in direct:
+                        self.assignments[name].append(Assignment(t, role))
+                        direct.add(name)
+            for role in ROLES:
+                for name in t.units(role):
+                    for member in self.unit_by_name[name].members:
+                        if member not in direct:
+                            self.assignments[member].append(Assignment(t, role, via=name))
+                            direct.add(member)
+        self.partners: dict[str, list[tuple[str, int]]] = {}
+        order = {u.name: i for i, u in enumerate(self.sorted_units())}
+        for u in self.units:
+            c: Counter[str] = Counter()
+            for a in self.assignments[u.name]:
+                for other in a.task.all_units:
+                    if other != u.name and other != a.via:
+                        c[other] += 1
+            self.partners[u.name] = sorted(c.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+    def sorted_units(self) -> list[Unit]:
+        """Units in pinyin order of their names (a Chinese reader's dictionary order)."""
+        return sorted(self.units, key=lambda u: (u.sort_key, u.name))
+
+    def count(self, unit: str, role: str, chapter: int | None = None) -> int:
+        return sum(
+            1
+            for a in self.assignments[unit]
+            if a.role == role and (chapter is None or a.task.chapter == chapter)
+        )
+
+    @property
+    def sections(self) -> list[Section]:
+        return [s for c in self.chapters for s in c.sections]

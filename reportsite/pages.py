@@ -1,0 +1,282 @@
+"""Model -> page contexts -> HTML. Templates stay dumb: every page gets a small prepared context."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import KINDS, ROLES, Report, Task, Unit
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; base-uri 'none'"
+)
+
+
+def chapter_path(number: int) -> str:
+    return f"chapters/{number}.html"
+
+
+def unit_path(unit: Unit) -> str:
+    return f"units/{unit.slug}.html"
+
+
+def task_path(task: Task) -> str:
+    return f"{chapter_path(task.chapter)}#task-{task.number}"
+
+
+def relative(target: str, page: str) -> str:
+    """Path of `target` (site-relative, may carry #fragment) as seen from `page`."""
+    path, _, frag = target.partition("#")
+    base = posixpath.dirname(page) or "."
+    rel = posixpath.relpath(path, base) if path else posixpath.basename(page)
+    return rel + ("#" + frag if frag else "")
+
+
+@dataclass
+class Page:
+    path: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def make_env(templates: Path):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class SiteContext:
+    """What every page shares, and the helpers that turn model objects into link targets."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.units = report.unit_by_name
+
+    def unit_ref(self, name: str) -> dict:
+        u = self.units[name]
+        return {"name": u.name, "href": unit_path(u)}
+
+    def task_view(self, t: Task) -> dict:
+        ch = self.report.chapters[t.chapter - 1]
+        sec = ch.sections[t.section - 1] if t.section else None
+        return {
+            "number": t.number,
+            "text": t.text,
+            "href": task_path(t),
+            "chapter": {"number": ch.number, "numeral": ch.numeral, "title": ch.title, "href": chapter_path(ch.number)},
+            "section": {"numeral": _section_numeral(sec.number), "title": sec.title} if sec else None,
+            "lead": [self.unit_ref(n) for n in t.lead],
+            "responsible": [self.unit_ref(n) for n in t.responsible],
+            "and_others": t.and_others,
+            "extra": t.extra,
+        }
+
+    def common(self) -> dict:
+        r = self.report
+        return {
+            "report": {"title": r.title, "issuer": r.issuer, "year": r.year, "source": r.source},
+            "labels": r.labels,
+            "csp": CSP,
+            "nav_chapters": [
+                {"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)}
+                for c in r.chapters
+            ],
+        }
+
+
+def _section_numeral(n: int) -> str:
+    from .model import cn_numeral
+
+    return f"（{cn_numeral(n)}）"
+
+
+def unit_counts(report: Report, name: str) -> dict:
+    lead = report.count(name, "lead")
+    resp = report.count(name, "responsible")
+    via = sum(1 for a in report.assignments[name] if a.via)
+    return {"lead": lead, "responsible": resp, "total": lead + resp, "via": via}
+
+
+def home_page(sc: SiteContext) -> Page:
+    r = sc.report
+    groups = []
+    for kind, label in KINDS.items():
+        units = [u for u in r.sorted_units() if u.kind == kind]
+        if units:
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "units": [dict(sc.unit_ref(u.name), **unit_counts(r, u.name)) for u in units],
+                }
+            )
+    chapters = [
+        {
+            "number": c.number,
+            "numeral": c.numeral,
+            "title": c.title,
+            "href": chapter_path(c.number),
+            "tasks": len(c.tasks),
+            "sections": len(c.sections),
+        }
+        for c in r.chapters
+    ]
+    ctx = {
+        "page_title": r.title,
+        "counts": {"tasks": len(r.tasks), "chapters": len(r.chapters), "sections": len(r.sections), "units": len(r.units)},
+        "chapters": chapters,
+        "groups": groups,
+    }
+    return Page("index.html", "home.html", ctx)
+
+
+def chapter_pages(sc: SiteContext) -> list[Page]:
+    r = sc.report
+    pages = []
+    for c in r.chapters:
+        prev = r.chapters[c.number - 2] if c.number > 1 else None
+        nxt = r.chapters[c.number] if c.number < len(r.chapters) else None
+        ctx = {
+            "page_title": f"{c.numeral}、{c.title}",
+            "chapter": {"number": c.number, "numeral": c.numeral, "title": c.title, "count": len(c.tasks)},
+            "direct_tasks": [sc.task_view(t) for t in c.direct_tasks],
+            "sections": [
+                {
+                    "numeral": _section_numeral(s.number),
+                    "title": s.title,
+                    "id": f"section-{c.number}-{s.number}",
+                    "tasks": [sc.task_view(t) for t in s.tasks],
+                }
+                for s in c.sections
+            ],
+            "prev": {"href": chapter_path(prev.number), "label": f"{prev.numeral}、{prev.title}"} if prev else None,
+            "next": {"href": chapter_path(nxt.number), "label": f"{nxt.numeral}、{nxt.title}"} if nxt else None,
+        }
+        pages.append(Page(chapter_path(c.number), "chapter.html", ctx))
+    return pages
+
+
+def unit_pages(sc: SiteContext) -> list[Page]:
+    r = sc.report
+    pages = []
+    for u in r.units:
+        roles = []
+        for role in ROLES:
+            chapters = []
+            for c in r.chapters:
+                items = [
+                    {"task": sc.task_view(a.task), "via": a.via}
+                    for a in r.assignments[u.name]
+                    if a.role == role and a.task.chapter == c.number
+                ]
+                if items:
+                    chapters.append(
+                        {"number": c.number, "numeral": c.numeral, "title": c.title, "id": f"{role}-ch{c.number}", "tasks": items}
+                    )
+            roles.append(
+                {"role": role, "label": r.labels[role], "chapters": chapters, "count": sum(len(c["tasks"]) for c in chapters)}
+            )
+        ctx = {
+            "page_title": u.name,
+            "unit": {
+                "name": u.name,
+                "kind": KINDS[u.kind],
+                "aliases": list(u.aliases),
+                "members": [sc.unit_ref(m) for m in u.members],
+                "collectives": [sc.unit_ref(n) for n in r.collectives_of.get(u.name, [])],
+            },
+            "counts": unit_counts(r, u.name),
+            "roles": roles,
+            "partners": [dict(sc.unit_ref(n), count=k) for n, k in r.partners[u.name][:12]],
+        }
+        pages.append(Page(unit_path(u), "unit.html", ctx))
+    return pages
+
+
+def units_index_page(sc: SiteContext) -> Page:
+    r = sc.report
+    rows = [dict(sc.unit_ref(u.name), kind=KINDS[u.kind], **unit_counts(r, u.name)) for u in r.sorted_units()]
+    rows.sort(key=lambda x: -x["total"])  # stable: pinyin order within equal load
+    return Page("units/index.html", "units.html", {"page_title": "责任单位一览", "rows": rows})
+
+
+def matrix_page(sc: SiteContext) -> Page:
+    r = sc.report
+    rows = []
+    for u in r.sorted_units():
+        cells = []
+        for c in r.chapters:
+            lead = r.count(u.name, "lead", c.number)
+            resp = r.count(u.name, "responsible", c.number)
+            anchor = f"lead-ch{c.number}" if lead else f"responsible-ch{c.number}"
+            cells.append(
+                {
+                    "chapter": c.number,
+                    "lead": lead,
+                    "responsible": resp,
+                    "level": _level(lead + resp),
+                    "href": f"{unit_path(u)}#{anchor}" if lead + resp else None,
+                }
+            )
+        rows.append(dict(sc.unit_ref(u.name), kind=u.kind, cells=cells, **unit_counts(r, u.name)))
+    totals = [
+        {
+            "chapter": c.number,
+            "tasks": len(c.tasks),
+        }
+        for c in r.chapters
+    ]
+    ctx = {
+        "page_title": "责任矩阵",
+        "chapters": [{"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)} for c in r.chapters],
+        "rows": rows,
+        "totals": totals,
+        "task_count": len(r.tasks),
+    }
+    return Page("matrix.html", "matrix.html", ctx)
+
+
+def _level(n: int) -> int:
+    return 0 if n == 0 else 1 if n == 1 else 2 if n <= 3 else 3 if n <= 6 else 4
+
+
+PAGE_MAKERS = [
+    lambda sc: [home_page(sc)],
+    chapter_pages,
+    unit_pages,
+    lambda sc: [units_index_page(sc), matrix_page(sc)],
+]
+
+
+def all_pages(report: Report) -> list[Page]:
+    sc = SiteContext(report)
+    pages: list[Page] = []
+    for maker in PAGE_MAKERS:
+        pages.extend(maker(sc))
+    common = sc.common()
+    for p in pages:
+        p.context = {**common, **p.context}
+    return pages
+
+
+def render(pages: list[Page], env) -> dict[str, str]:
+    out = {}
+    for p in pages:
+        template = env.get_template(p.template)
+        page_path = p.path
+
+        def url(target: str, _page: str = page_path) -> str:
+            return relative(target, _page)
+
+        out[p.path] = template.render(p.context, page_path=page_path, url=url)
+    return out

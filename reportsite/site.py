@@ -1,0 +1,47 @@
+"""The pipeline after loading: model -> every output of the site, in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import Report
+from .writer import Site
+
+
+def build_site(report: Report, templates: Path) -> Site:
+    from . import pages
+
+    site = Site()
+    env = pages.make_env(templates)
+    page_list = pages.all_pages(report)
+    page_list.append(tasks_page(report))
+    for path, html in pages.render(page_list, env).items():
+        site.add(path, html)
+    assets = templates / "assets"
+    for f in sorted(assets.rglob("*")):
+        if f.is_file():
+            site.add("assets/" + f.relative_to(assets).as_posix(), f.read_bytes())
+    return site
+
+
+def tasks_page(report: Report):
+    """All tasks on one page: the no-JavaScript fallback of search, where the browser's find works."""
+    from .pages import Page, SiteContext, _section_numeral, chapter_path
+
+    sc = SiteContext(report)
+    chapters = [
+        {
+            "number": c.number,
+            "numeral": c.numeral,
+            "title": c.title,
+            "href": chapter_path(c.number),
+            "direct_tasks": [sc.task_view(t) for t in c.direct_tasks],
+            "sections": [
+                {"numeral": _section_numeral(s.number), "title": s.title, "tasks": [sc.task_view(t) for t in s.tasks]}
+                for s in c.sections
+            ],
+        }
+        for c in report.chapters
+    ]
+    ctx = {**sc.common(), "page_title": "全部任务", "chapters": chapters, "count": len(report.tasks)}
+    return Page("tasks.html", "tasks.html", ctx)

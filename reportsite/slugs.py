@@ -1,0 +1,39 @@
+"""ASCII file names and dictionary order for Chinese unit names, from their pinyin."""
+
+from __future__ import annotations
+
+import re
+
+
+def _pinyin(text: str, tone: bool = False) -> list[str]:
+    from pypinyin import Style, lazy_pinyin  # imported lazily: its dictionaries are large
+
+    return lazy_pinyin(text, style=Style.TONE3 if tone else Style.NORMAL, errors="default")
+
+
+def slugify(name: str) -> str:
+    """住房和城乡建设局 -> zhufanghechengxiangjiansheju; only [a-z0-9-] survives."""
+    raw = "".join(_pinyin(name)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", raw).strip("-")
+    return slug[:80].strip("-") or "unit"
+
+
+def sort_key(name: str) -> tuple[str, ...]:
+    return tuple(_pinyin(name, tone=True))
+
+
+def unique_slugs(names: list[str], fixed: dict[str, str]) -> dict[str, str]:
+    """A stable slug per name: the given one, else pinyin, with -2, -3 … on clashes (in list order)."""
+    taken = set(fixed.values()) | {"index"}
+    out: dict[str, str] = {}
+    for name in names:
+        if name in fixed:
+            out[name] = fixed[name]
+            continue
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        out[name] = slug
+    return out

@@ -1,0 +1,116 @@
+"""One writer for every output: safe relative paths, no double writes, and an atomic swap into place.
+
+The whole site is collected in memory, written into a temporary folder beside the output, and
+swapped in with one rename (renameat2 RENAME_EXCHANGE where the kernel has it), so a failed or
+killed build leaves the previous site whole and stale files never survive.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
+MARKER = ".reportsite"  # marks a folder made by reportsite, so that only such folders get replaced
+
+
+class Site:
+    """The built files, path -> bytes, before anything touches the disk."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, content: str | bytes) -> None:
+        if not _SAFE_PATH.match(path) or ".." in path.split("/"):
+            raise ValueError(f"refusing to write outside the output folder or a non-ASCII path: {path!r}")
+        if path in self.files:
+            raise ValueError(f"two outputs write the same file: {path}")
+        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.files
+
+
+def check_output_folder(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that holds the content or templates, or that reportsite did not make."""
+    out = out.resolve()
+    for p in protected:
+        p = p.resolve()
+        if p == out or out in p.parents:
+            raise UsageError(f"refusing to build into {out}: it contains {p}; choose another --out folder")
+    if out.exists():
+        if not out.is_dir():
+            raise UsageError(f"{out} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise UsageError(
+                f"refusing to replace {out}: it is not empty and was not made by reportsite; "
+                "choose a new or empty --out folder"
+            )
+
+
+def _cleanup_leftovers(out: Path) -> None:
+    """Remove what earlier builds killed mid-way left beside `out` (their names are ours alone)."""
+    for p in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if olds and not out.exists():  # killed between the two renames of the fallback swap
+        olds.pop().rename(out)
+    for p in olds:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_libc = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    global _libc
+    try:
+        if _libc is None:
+            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = _libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD = -100
+    rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def commit(site: Site, out: Path) -> None:
+    """Write the site into a temporary folder beside `out`, then swap it in."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _cleanup_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        made: set[Path] = set()
+        for path in sorted(site.files):
+            target = tmp / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(site.files[path])
+        (tmp / MARKER).write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            if _exchange(tmp, out):
+                shutil.rmtree(tmp)  # tmp now holds the previous site
+                return
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rmdir(old)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

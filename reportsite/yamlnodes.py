@@ -1,0 +1,232 @@
+"""A small, safe YAML front end that keeps every value's position.
+
+PyYAML's event parser (libyaml when available) is driven by our own iterative composer, so that
+we can report `file:LINE:COL` for every value, reject duplicate mapping keys (PyYAML silently
+keeps the last), bound nesting depth and alias expansion (billion laughs), and never construct
+arbitrary Python objects. Plain scalars are resolved like YAML 1.1's core types we accept:
+int, bool, null; everything else is a string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import Problem
+
+try:  # libyaml's parser is about ten times faster than the pure-Python one
+    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(eq=False)
+class Node:
+    line: int
+    col: int
+
+
+@dataclass(eq=False)
+class Scalar(Node):
+    value: object  # str | int | bool | None
+    quoted: bool = False
+
+
+@dataclass(eq=False)
+class Seq(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Map(Node):
+    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.pairs:
+            if k.value == key:
+                return v
+        return None
+
+
+def _resolve(value: str, plain: bool) -> object:
+    if not plain:
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value.replace("_", ""))
+    return value
+
+
+def decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: UTF-8 with or without BOM; a located message for anything else."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "; the file looks like GBK/GB18030: save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        bad = data[exc.start : exc.start + 1].hex()
+        return None, [Problem(filename, line, col, f"invalid UTF-8 (byte 0x{bad}){hint}")]
+    if "\x00" in text:
+        i = text.index("\x00")
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        return None, [Problem(filename, line, col, "NUL character: this is not a text file")]
+    return text, []
+
+
+def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
+    """YAML text to a Node tree, or the problems that prevent it."""
+    try:
+        return _compose(text, filename)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        return None, [Problem(filename, line, col, f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:  # e.g. reader errors for control characters
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(filename, line, col, f"YAML error: {exc}")]
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
+    parser = _Parser(text)
+    anchors: dict[str, Node] = {}
+    sizes: dict[int, int] = {}  # id(node) -> expanded node count
+    stack: list[tuple[Node, list]] = []  # (container, pending key holder)
+    root: Node | None = None
+    documents = 0
+    events = 0
+    expanded = 0
+    problems: list[Problem] = []
+
+    def at(mark) -> tuple[int, int]:
+        return mark.line + 1, mark.column + 1
+
+    def attach(node: Node, size: int) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent, pending = stack[-1]
+        sizes[id(parent)] = sizes.get(id(parent), 1) + size
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+        else:
+            assert isinstance(parent, Map)
+            if pending:
+                key = pending.pop()
+                parent.pairs.append((key, node))
+            else:
+                if not isinstance(node, Scalar) or isinstance(node.value, (list, dict)):
+                    raise _Stop(Problem(filename, node.line, node.col, "a mapping key must be a plain value"))
+                for k, _ in parent.pairs:
+                    if k.value == node.value:
+                        raise_dup(node, k)
+                pending.append(node)
+
+    def raise_dup(node: Scalar, first: Scalar) -> None:
+        problems.append(
+            Problem(
+                filename,
+                node.line,
+                node.col,
+                f"duplicate key '{node.value}' (first at line {first.line}); YAML would silently keep only the last one",
+            )
+        )
+
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            events += 1
+            kind = type(event).__name__
+            if kind == "ScalarEvent":
+                line, col = at(event.start_mark)
+                plain = bool(event.implicit[0]) and not event.style
+                if event.tag not in (None, "!"):
+                    raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
+                node = Scalar(line, col, _resolve(event.value, plain), quoted=not plain)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                    sizes[id(node)] = 1
+                attach(node, 1)
+            elif kind in ("SequenceStartEvent", "MappingStartEvent"):
+                line, col = at(event.start_mark)
+                if event.tag not in (None, "!"):
+                    raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(Problem(filename, line, col, f"nesting deeper than {MAX_DEPTH} levels"))
+                node = Seq(line, col) if kind == "SequenceStartEvent" else Map(line, col)
+                sizes[id(node)] = 1
+                if event.anchor:
+                    anchors[event.anchor] = node
+                stack.append((node, []))
+            elif kind in ("SequenceEndEvent", "MappingEndEvent"):
+                node, _ = stack.pop()
+                attach(node, sizes[id(node)])
+            elif kind == "AliasEvent":
+                line, col = at(event.start_mark)
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise _Stop(Problem(filename, line, col, f"unknown YAML alias *{event.anchor}"))
+                size = sizes.get(id(target), 1)
+                expanded += size
+                if expanded > 2 * events + 10_000:
+                    raise _Stop(
+                        Problem(
+                            filename,
+                            line,
+                            col,
+                            f"YAML alias *{event.anchor} multiplies the document (over {expanded} values): "
+                            "aliases that expand the file this much are refused (billion laughs)",
+                        )
+                    )
+                attach(target, size)
+            elif kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    line, col = at(event.start_mark)
+                    raise _Stop(Problem(filename, line, col, "more than one YAML document ('---'): use one"))
+    except _Stop as stop:
+        return None, problems + [stop.problem]
+    if problems:
+        return None, problems
+    if root is None or (isinstance(root, Scalar) and root.value is None):
+        return None, [Problem(filename, 1, 1, "the file is empty")]
+    return root, []

@@ -1,0 +1,49 @@
+/* Small enhancements; every page reads fully without this file. Classic script: works on file://. */
+(function () {
+  "use strict";
+  // "/" focuses the search box
+  document.addEventListener("keydown", function (e) {
+    var box = document.getElementById("site-search");
+    if (!box || e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    e.preventDefault();
+    box.focus();
+  });
+
+  // The matrix: header cells become buttons that re-sort the rows (by name, a chapter, or the total).
+  var table = document.getElementById("matrix");
+  if (!table) return;
+  var tbody = table.tBodies[0];
+  var original = Array.prototype.slice.call(tbody.rows);
+  function value(row, key) {
+    if (key === "total") return Number(row.getAttribute("data-total"));
+    var k = key.replace("chapter-", "");
+    var cell = row.querySelector('td[data-chapter="' + k + '"]');
+    return Number(cell.getAttribute("data-lead")) + Number(cell.getAttribute("data-responsible"));
+  }
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+    var key = th.getAttribute("data-sort");
+    if (!key) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    while (th.firstChild) {
+      var child = th.firstChild;
+      th.removeChild(child);
+      if (child.nodeType === 1 && child.tagName === "A") button.appendChild(document.createTextNode(child.textContent));
+      else button.appendChild(child);
+    }
+    th.appendChild(button);
+    th.setAttribute("aria-sort", key === "name" ? "ascending" : "none");
+    button.addEventListener("click", function () {
+      var rows = original.slice();
+      if (key !== "name") {
+        rows.sort(function (a, b) { return value(b, key) - value(a, key); });
+      }
+      rows.forEach(function (r) { tbody.appendChild(r); });
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
+        if (other.hasAttribute("data-sort")) other.setAttribute("aria-sort", other === th ? (key === "name" ? "ascending" : "descending") : "none");
+      });
+    });
+  });
+})();
