@@ -1,0 +1,96 @@
+"""Shared fixtures: the real content built once per session, a headless Chromium, a local HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from util import ROOT, SEED, run_cli
+
+
+@pytest.fixture(scope="session")
+def seed_report():
+    from reportsite.loader import load
+
+    report, _ = load(str(SEED))
+    return report
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> Path:
+    """The real content/tasks.yaml built into a temporary folder (read-only use, please)."""
+    out = tmp_path_factory.mktemp("seed") / "site"
+    code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q")
+    assert code == 0, err
+    return out
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright for Python (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__not_found__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir():
+    """serve_dir(folder, prefix='/reports/2021/') -> base URL of a loopback HTTP server for it."""
+    servers = []
+
+    def start(folder: Path, prefix: str = "/reports/2021/") -> str:
+        handler = functools.partial(type("H", (_PrefixHandler,), {"prefix": prefix}), directory=str(folder))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
