@@ -111,6 +111,9 @@ def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
+        cm = exc.context_mark
+        if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column):
+            what += f" (it started at line {cm.line + 1}, column {cm.column + 1})"
         return None, [Problem(filename, line, col, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # e.g. reader errors for control characters
         mark = getattr(exc, "problem_mark", None)

@@ -1,0 +1,142 @@
+"""A full build of the real content, asserting facts from the document on the parsed pages."""
+
+from __future__ import annotations
+
+import re
+
+from util import soup
+
+HOUSING = "住房和城乡建设局"
+
+
+def unit_page(site, report, name):
+    return site / "units" / f"{report.unit_by_name[name].slug}.html"
+
+
+def test_every_page_is_chinese_with_one_h1(seed_site):
+    pages = sorted(seed_site.rglob("*.html"))
+    assert len(pages) >= 1 + 8 + 59 + 2
+    for p in pages:
+        doc = soup(p)
+        assert doc.html["lang"] == "zh-CN", p
+        assert len(doc.find_all("h1")) == 1, p
+        assert all(ord(c) < 128 for c in str(p.relative_to(seed_site))), p
+
+
+def test_home_page(seed_site, seed_report):
+    doc = soup(seed_site / "index.html")
+    stats = doc.select_one("ul.stats").get_text(" ", strip=True)
+    assert "143 项任务" in stats and "8 个章节" in stats and "31 个小节" in stats and "59 个责任单位" in stats
+    chapters = [a.get_text(strip=True) for a in doc.select("ol.chapter-list a")]
+    assert chapters[0] == "一、今年经济社会发展主要预期目标"
+    assert chapters[7] == "八、切实加强民生保障,提升高质量发展实效"
+    assert len(chapters) == 8
+    # unit directory grouped by kind, in pinyin order
+    kinds = [h.get_text(strip=True) for h in doc.select("section[aria-labelledby=units-h] h3")]
+    assert kinds == ["部门（34）", "镇、街道（13）", "企业（5）", "其他单位（7）"]
+    towns = [a.get_text() for a in doc.select("#kind-town + ul a")]
+    assert towns[:3] == ["北海街道办事处", "各街道办事处", "各镇人民政府"]
+    assert doc.find("a", href="matrix.html") and doc.find("a", href="units/index.html")
+
+
+def test_chapter_pages(seed_site, seed_report):
+    ch1 = soup(seed_site / "chapters" / "1.html")
+    assert ch1.h1.get_text(strip=True) == "一、今年经济社会发展主要预期目标"
+    assert [a["id"] for a in ch1.select("article.task")] == [f"task-{n}" for n in range(1, 9)]
+    ch2 = soup(seed_site / "chapters" / "2.html")
+    assert [h.get_text(strip=True) for h in ch2.select("section.section h2")][:2] == ["（一）强力推进十大工程", "（二）扎实开展项目攻坚"]
+    t9 = ch2.find(id="task-9")
+    lead = [a.get_text() for a in t9.select(".role-lead a")]
+    resp = [a.get_text() for a in t9.select(".role-responsible a")]
+    assert lead == ["卫生健康委员会"] and resp == ["城投建设发展有限公司", "玉泉街道办事处"]
+    assert t9.select_one(".role-lead a")["href"] == "../units/weishengjiankangweiyuanhui.html"
+    assert ch2.find("a", rel="prev")["href"] == "1.html" and ch2.find("a", rel="next")["href"] == "3.html"
+    total = sum(len(soup(p).select("article.task")) for p in (seed_site / "chapters").glob("*.html"))
+    assert total == 143
+    sections = sum(len(soup(p).select("section.section")) for p in (seed_site / "chapters").glob("*.html"))
+    assert sections == 31
+    t61 = soup(seed_site / "chapters" / "4.html").find(id="task-61")
+    assert "等有关单位" in t61.select_one(".role-responsible").get_text()
+
+
+def role_items(doc, role):
+    return [int(li["data-task"]) for li in doc.select(f'li[data-role="{role}"]')]
+
+
+def test_unit_page_lists_exactly_its_tasks(seed_site, seed_report):
+    doc = soup(unit_page(seed_site, seed_report, HOUSING))
+    assert doc.h1.get_text() == HOUSING
+    assert "住建局" in doc.select_one(".lede").get_text()
+    lead = [t.number for t in seed_report.tasks if HOUSING in t.lead]
+    resp = [t.number for t in seed_report.tasks if HOUSING in t.responsible]
+    assert lead == [11, 12, 13, 29, 52, 59]
+    assert len(resp) == 22 and resp[:3] == [48, 49, 50]
+    assert role_items(doc, "lead") == lead
+    assert role_items(doc, "responsible") == resp
+    first = doc.select_one('li[data-task="11"] a.task-number')
+    assert first["href"] == "../chapters/2.html#task-11"
+
+
+def test_alias_in_task_lands_on_canonical_page(seed_site, seed_report):
+    doc = soup(unit_page(seed_site, seed_report, "市场监督管理局"))
+    assert 99 in role_items(doc, "responsible")
+    assert not (seed_site / "units" / "shichangjianguanju.html").exists()
+
+
+def test_collective_reaches_members(seed_site, seed_report):
+    doc = soup(unit_page(seed_site, seed_report, "济水街道办事处"))
+    li = doc.select_one('li[data-task="52"]')
+    assert li["data-role"] == "responsible" and li["data-via"] == "各街道办事处"
+    assert doc.select_one('li[data-task="29"]').get("data-via") is None
+    coll = soup(unit_page(seed_site, seed_report, "各街道办事处"))
+    members = [a.get_text() for a in coll.select("section[aria-labelledby=members-h] a")]
+    assert sorted(members) == sorted(["济水街道办事处", "沁园街道办事处", "天坛街道办事处", "北海街道办事处", "玉泉街道办事处"])
+    towns = soup(unit_page(seed_site, seed_report, "轵城镇人民政府"))
+    assert towns.select_one('li[data-task="71"]')["data-via"] == "各镇人民政府"
+
+
+def test_partners(seed_site, seed_report):
+    doc = soup(unit_page(seed_site, seed_report, HOUSING))
+    partners = [(a.get_text(), li.select_one(".count").get_text()) for li in doc.select(".partners li") for a in li.select("a")]
+    assert partners[0] == ("城投建设发展有限公司", "3 项")
+
+
+def test_units_index(seed_site, seed_report):
+    doc = soup(seed_site / "units" / "index.html")
+    rows = doc.select("tbody tr")
+    assert len(rows) == 59
+    first = [c.get_text(strip=True) for c in rows[0].find_all(["th", "td"])]
+    assert first == ["发展改革和统计局", "部门", "12", "30", "42"]
+    second = [c.get_text(strip=True) for c in rows[1].find_all(["th", "td"])]
+    assert second == [HOUSING, "部门", "6", "22", "28"]
+
+
+def test_matrix_cells_equal_model_counts(seed_site, seed_report):
+    doc = soup(seed_site / "matrix.html")
+    rows = doc.select("tbody tr[data-unit]")
+    assert len(rows) == 59
+    checked = 0
+    for tr in rows:
+        name = tr["data-unit"]
+        for td in tr.select("td[data-chapter]"):
+            k = int(td["data-chapter"])
+            assert int(td["data-lead"]) == seed_report.count(name, "lead", k)
+            assert int(td["data-responsible"]) == seed_report.count(name, "responsible", k)
+            checked += 1
+    assert checked == 59 * 8
+    housing = doc.select_one(f'tr[data-unit="{HOUSING}"]')
+    assert housing.select_one('td[data-chapter="4"]')["data-responsible"] == "10"
+    assert housing.select_one('td[data-chapter="2"]').a["href"].endswith("#lead-ch2")
+    assert [td.get_text() for td in doc.select("tfoot td[data-chapter]")] == ["8", "27", "13", "14", "14", "12", "13", "42"]
+    # lead counts over all rows equal the number of lead assignments (members via collectives included)
+    assert sum(int(td["data-lead"]) for td in doc.select("tbody td[data-chapter]")) == sum(
+        seed_report.count(u.name, "lead") for u in seed_report.units
+    )
+
+
+def test_relative_links_only(seed_site):
+    for p in seed_site.rglob("*.html"):
+        for tag in soup(p).find_all(href=True):
+            assert not re.match(r"^(/|[a-z]+:)", tag["href"]), (p, tag["href"])
+        for tag in soup(p).find_all(src=True):
+            assert not re.match(r"^(/|[a-z]+:)", tag["src"]), (p, tag["src"])
