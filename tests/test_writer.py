@@ -1,0 +1,90 @@
+"""Reproducible output and the atomic swap: a failed build never touches the previous site."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from util import MINIMAL, SEED, run_cli, write
+
+
+def digest(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_second_build_is_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_cli("--content", str(SEED), "--out", str(a), "-q")[0] == 0
+    assert run_cli("--content", str(SEED), "--out", str(b), "-q")[0] == 0
+    assert digest(a) == digest(b)
+    first = digest(a)
+    assert run_cli("--content", str(SEED), "--out", str(a), "-q")[0] == 0  # rebuilt in place
+    assert digest(a) == first
+
+
+def test_failing_build_leaves_previous_site_whole(tmp_path):
+    out = tmp_path / "site"
+    good = write(tmp_path, MINIMAL)
+    assert run_cli("--content", str(good), "--out", str(out), "-q")[0] == 0
+    before = digest(out)
+    bad = write(tmp_path, MINIMAL.replace("lead: [住建局]", "lead: [住健局]"), "bad.yaml")
+    code, _, err = run_cli("--content", str(bad), "--out", str(out))
+    assert code == 1
+    assert "bad.yaml:16:16: unknown unit '住健局' in task 1; did you mean '住建局'?" in err
+    assert digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "site", "tasks.yaml"]  # no temporary folder left
+
+
+def test_stale_files_do_not_survive(tmp_path):
+    out = tmp_path / "site"
+    two_units = write(tmp_path, MINIMAL)
+    assert run_cli("--content", str(two_units), "--out", str(out), "-q")[0] == 0
+    assert (out / "units" / "fazhangaigeweiyuanhui.html").exists()
+    renamed = write(tmp_path, MINIMAL.replace("发展改革委员会", "发展和改革委员会"))
+    assert run_cli("--content", str(renamed), "--out", str(out), "-q")[0] == 0
+    assert not (out / "units" / "fazhangaigeweiyuanhui.html").exists()
+    assert (out / "units" / "fazhanhegaigeweiyuanhui.html").exists()
+
+
+def test_leftover_temporary_folders_are_cleaned(tmp_path):
+    out = tmp_path / "site"
+    (tmp_path / ".site.tmp-killed").mkdir()
+    (tmp_path / ".site.tmp-killed" / "index.html").write_text("half", encoding="utf-8")
+    assert run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "-q")[0] == 0
+    assert not (tmp_path / ".site.tmp-killed").exists()
+
+
+def test_refuses_folder_holding_content_or_templates(tmp_path, project_root):
+    content = write(tmp_path, MINIMAL)
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path))
+    assert code == 2 and f"refusing to build into {tmp_path}: it contains {content}" in err
+    code, _, err = run_cli("--content", str(content), "--out", str(project_root))
+    assert code == 2 and f"refusing to build into {project_root}: it contains" in err
+
+
+def test_refuses_foreign_non_empty_folder(tmp_path):
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "thesis.docx").write_bytes(b"precious")
+    code, _, err = run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(other))
+    assert code == 2
+    assert "refusing to replace" in err and "was not made by reportsite" in err
+    assert (other / "thesis.docx").read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "units/../../x", "单位.html", "a//b", ""])
+def test_site_refuses_unsafe_paths(path):
+    from reportsite.writer import Site
+
+    with pytest.raises(ValueError, match="refusing to write"):
+        Site().add(path, b"x")
+
+
+def test_site_refuses_double_write():
+    from reportsite.writer import Site
+
+    s = Site()
+    s.add("index.html", "a")
+    with pytest.raises(ValueError, match="two outputs write the same file: index.html"):
+        s.add("index.html", "b")
