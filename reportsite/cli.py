@@ -27,7 +27,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py",
         description="Build the static site of a government work report's division of responsibility.",
-        epilog="Commands: build (default) writes the site; check validates the content without writing.",
+        epilog="Commands: build (default) writes the site; check validates the content without writing; 'import NOTICE.txt [-o FILE.yaml]' turns a published notice into a tasks.yaml.",
     )
     p.add_argument("command", nargs="?", default="build", choices=COMMANDS, help="build (default) or check")
     p.add_argument("--content", default="content/tasks.yaml", help="the report's YAML file (default: content/tasks.yaml)")
@@ -48,6 +48,10 @@ def display_path(path: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["import"]:  # python build.py import NOTICE.txt [-o FILE.yaml]: reportsite/importer.py
+            from .importer import run_import
+
+            return run_import(argv[1:])
         args = make_parser().parse_args(argv)
         return run(args)
     except UsageError as exc:
