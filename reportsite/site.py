@@ -17,6 +17,9 @@ def build_site(report: Report, templates: Path) -> Site:
     page_list.append(tasks_page(report))
     for path, html in pages.render(page_list, env).items():
         site.add(path, html)
+    from .search import add_search
+
+    add_search(report, env, site)
     assets = templates / "assets"
     for f in sorted(assets.rglob("*")):
         if f.is_file():

@@ -11,6 +11,16 @@
     box.focus();
   });
 
+  // The header search form goes to tasks.html without JavaScript (all tasks, the browser's find works);
+  // with it, to the search page (search.js handles the form on the search page itself).
+  document.addEventListener("submit", function (e) {
+    var form = e.target, target = form.getAttribute("data-search");
+    if (!target || e.defaultPrevented) return;
+    e.preventDefault();
+    var q = form.elements.q.value.trim();
+    location.href = target + (q ? "?q=" + encodeURIComponent(q) : "");
+  });
+
   // The matrix: header cells become buttons that re-sort the rows (by name, a chapter, or the total).
   var table = document.getElementById("matrix");
   if (!table) return;
