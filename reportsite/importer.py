@@ -322,38 +322,44 @@ def _structural(s: str) -> tuple[str, str, int, str] | None:
 
 def _find_assignment(b: _Block) -> None:
     """Where the task's units are: at the end of its paragraph, in brackets, or on the lines after it."""
-    parts = [b.text]
     lines = [(b.line, b.text)] + b.body
-    for k, (n, s) in enumerate(lines):
-        if k > 0 and ROLE_LINE_RE.match(s):
-            a, last = Assignment(), k
-            for j in range(k, len(lines)):
-                s2 = lines[j][1]
-                if not ROLE_LINE_RE.match(s2):
-                    break
-                inner = s2
-                if s2[0] in OPENERS:
-                    split = trailing_brackets(s2)
-                    inner = split[1] if split and not split[0] else s2[1:]
-                got = parse_assignment(inner)
-                if got is None:
-                    break
-                _merge(a, got)
-                last = j
-            b.assignment, b.assign_line, b.task_text = a, n, "".join(parts)
-            b.leftovers = lines[last + 1 :]
+    for k in range(len(lines)):
+        joined = "".join(s for _, s in lines[: k + 1])  # a paragraph wrapped by the web page
+        split = trailing_brackets(joined)
+        got = parse_assignment(split[1]) if split else None
+        if got is not None:
+            b.assignment, b.assign_line, b.task_text, b.leftovers = got, lines[k][0], split[0], lines[k + 1 :]
             return
-        if k > 0:
-            parts.append(s)
-        split = trailing_brackets(s)
-        if split:
-            got = parse_assignment(split[1])
+        if k + 1 < len(lines) and ROLE_LINE_RE.match(lines[k + 1][1]) and not _unclosed(joined):
+            # 牵头单位：… and 责任单位：… on the lines after the text; a list may wrap after a separator
+            role_text, last = _unbracket(lines[k + 1][1]), k + 1
+            for j in range(k + 2, len(lines)):
+                s = lines[j][1]
+                if ROLE_LINE_RE.match(s):
+                    role_text += "；" + _unbracket(s)
+                elif role_text[-1:] in "、,，;；":
+                    role_text += s
+                else:
+                    break
+                last = j
+            got = parse_assignment(role_text)
             if got is not None:
-                parts[-1] = split[0]
-                b.assignment, b.assign_line, b.task_text = got, n, "".join(parts)
-                b.leftovers = lines[k + 1 :]
+                b.assignment, b.assign_line, b.task_text = got, lines[k + 1][0], joined
+                b.leftovers = lines[last + 1 :]
                 return
     b.task_text, b.leftovers = b.text, b.body
+
+
+def _unclosed(s: str) -> bool:
+    return sum(c in OPENERS for c in s) > sum(c in CLOSERS for c in s)
+
+
+def _unbracket(s: str) -> str:
+    """'（责任单位：A）' -> '责任单位：A'."""
+    if s[:1] in OPENERS:
+        split = trailing_brackets(s)
+        return split[1] if split and not split[0] else s[1:]
+    return s
 
 
 def _merge(a: Assignment, b: Assignment) -> None:
@@ -500,7 +506,7 @@ def _labels(notice: Notice, blocks: list[_Block]) -> None:
         notice.labels[role] = ranked[0][0] if ranked else default
         if len(ranked) > 1:
             used = "、".join(f"{w}（{c}次）" for w, c in ranked)
-            notice.report_comments.append(f"? 原文对“{role}”角色用了不同的说法：{used}；labels 取最常用的")
+            notice.report_comments.append(f"? 原文对 labels.{role} 一类的单位用了不同的说法：{used}；这里取最常用的")
             notice.note(first[ranked[1][0]], "warning",
                         f"the notice names the {role} role in several ways ({', '.join(w for w, _ in ranked)}): "
                         f"labels.{role} is '{ranked[0][0]}'")

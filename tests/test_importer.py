@@ -198,9 +198,12 @@ def test_units_on_their_own_lines_with_comma_and_space_separators(in_notices):
     assert flat_tasks(doc) == [
         task(1, "办好进口博览会参展工作，组织企业200家以上参展。", ["市商务局"], ["市发改委", "市财政局", "市贸促会", "市外办"], c1),
         task(2, "推进综合保税区申建。", ["市发改委", "市商务局"], [], c1),
+        task(3, "建设跨境电商产业园，引进企业30家。", ["市商务局"], ["市发改委"], c1),  # the brackets wrap too
+        task(4, "培育外贸新业态。", [], ["市商务局"], c1),  # the bracketed units on a line of their own
+        task(5, "扩大服务贸易。", ["市商务局"], ["市发改委", "市财政局", "市外办"], c1),  # the list wraps after 、
     ]
     assert (doc["report"]["issuer"], doc["report"]["year"]) == ("泉山市人民政府", 2021)
-    assert err == ["lines.txt: imported 2 tasks, 1 chapter, 0 sections, 5 units (UTF-8); 0 warnings, 0 suggestions"]
+    assert err == ["lines.txt: imported 5 tasks, 1 chapter, 0 sections, 5 units (UTF-8); 0 warnings, 0 suggestions"]
 
 
 def test_tasks_numbered_like_sections_are_told_apart_by_context(in_notices):
@@ -377,3 +380,28 @@ def test_yaml_scalars_are_quoted_only_when_needed():
     assert scalar("甲,乙", flow=True) == '"甲,乙"'
     assert scalar("甲,乙") == "甲,乙"
     assert scalar('引号"内') == '引号"内'
+
+
+def test_restarting_numbers_are_numbered_through_and_gaps_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.txt").write_text(
+        "某县人民政府\n2021年重点工作责任分工\n一、甲\n1.任务一。（责任单位：县财政局）\n2.任务二。（责任单位：县财政局）\n"
+        "二、乙\n1.任务三。（牵头单位：县财政局；配合单位：县住建局）\n三、丙\n5.任务四。（配合单位：县住建局）\n",
+        encoding="utf-8",
+    )
+    code, stdout, stderr = import_notice("n.txt")
+    assert code == 0
+    assert [t["number"] for t in flat_tasks(yaml.safe_load(stdout))] == [1, 2, 3, 4]
+    assert "      # 原文编号 1\n      - number: 3\n" in stdout and "      # 原文编号 5\n      - number: 4\n" in stdout
+    assert stderr.splitlines()[:2] == [  # a tie between the two words: the first one used wins
+        "n.txt:7: warning: the notice names the responsible role in several ways (责任单位, 配合单位): "
+        "labels.responsible is '责任单位'",
+        "n.txt:7: warning: task number 1 is used again (first at line 4): the tasks are numbered 1 to 4 through "
+        "the document, the printed numbers kept in comments",
+    ]
+    assert "  # ? 原文对 labels.responsible 一类的单位用了不同的说法：责任单位（2次）、配合单位（2次）；这里取最常用的\n" in stdout
+    (tmp_path / "g.txt").write_text("一、甲\n1.任务一。（责任单位：县财政局）\n3.任务三。（责任单位：县财政局）\n", encoding="utf-8")
+    code, stdout, stderr = import_notice("g.txt")
+    assert code == 0
+    assert "g.txt:3: warning: task 3 follows task 1: a task may be missing or misnumbered" in stderr.splitlines()
+    assert "      # ? 编号不连续：前一项是 1\n      - number: 3\n" in stdout
