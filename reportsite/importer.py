@@ -173,6 +173,11 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as utf8_error:
         if bom:
             raise NoticeError(_bad_bytes("UTF-8 (it starts with a UTF-8 mark)", data, utf8_error.start)) from None
+        lossy = data.decode("utf-8", errors="replace")
+        if lossy.count("\ufffd") <= 3 and sum(ord(c) > 127 for c in lossy) >= 20:
+            # mostly good UTF-8 with a few damaged bytes: GBK would decode it, as nonsense
+            raise NoticeError(_bad_bytes("valid UTF-8", data, utf8_error.start) + ": the rest of the file is UTF-8; "
+                              "repair or retype that line") from None
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as gbk_error:
@@ -378,17 +383,16 @@ def parse(text: str) -> Notice:
     """Notice text -> Notice (raises NoticeError when it holds no chapter or no task)."""
     notice = Notice()
     lines = _lines(text)
-    preamble: list[tuple[int, str]] = []
+    start = _list_start(lines)
+    preamble = lines[:start]
     blocks: list[_Block] = []
-    for n, s in lines:
+    for n, s in lines[start:]:
         st = _structural(s)
-        if st and (st[0] == "chapter" or blocks):
+        if st:
             kind, label, number, rest = st
             blocks.append(_Block(kind, n, label, number, rest.strip()))
-        elif blocks:
-            blocks[-1].body.append((n, s))
         else:
-            preamble.append((n, s))
+            blocks[-1].body.append((n, s))
     if not blocks:
         tasks = [n for n, s in lines if TASK_RE.match(s)]
         if tasks:
@@ -411,6 +415,27 @@ def parse(text: str) -> Notice:
     _check_spaces(notice)
     notice.notes.sort(key=lambda x: x.line)
     return notice
+
+
+def _list_start(lines: list[tuple[int, str]]) -> int:
+    """Index of the first chapter: the first '一、' whose part of the text assigns units.
+
+    A notice's own preamble often makes numbered points too (一、高度重视…二、夯实责任…) before the list.
+    """
+    heads = [i for i, (_, s) in enumerate(lines) if CHAPTER_RE.match(s)]
+    if not heads:
+        return len(lines)
+    firsts = [i for i in heads if cn_number(CHAPTER_RE.match(lines[i][1]).group(1)) == 1] or heads[:1]
+    for k, i in enumerate(firsts):
+        end = firsts[k + 1] if k + 1 < len(firsts) else len(lines)
+        if any(ROLE_RE.search(s) for _, s in lines[i:end]):
+            return i
+    return firsts[0]
+
+
+def _unquote(s: str) -> str:
+    """'《…》' -> '…' when the brackets hold the whole title."""
+    return s[1:-1] if s.startswith("《") and s.endswith("》") and s.count("《") == 1 else s
 
 
 def _paren_is_task(blocks: list[_Block], i: int) -> bool:
@@ -515,23 +540,27 @@ def _labels(notice: Notice, blocks: list[_Block]) -> None:
 def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
     """Metadata from the noise before the first chapter: the list's title, the issuer, the year."""
     title_line = 0
-    for n, s in preamble:
-        m = TITLE_NOTICE_RE.match(s.strip("《》"))
+    for k, (n, s) in enumerate(preamble):  # the notice's own title: …关于印发…的通知
+        m = TITLE_NOTICE_RE.match(s)
         if m:
-            notice.title, notice.source, title_line = m.group("title").strip("《》"), s, n
-            if m.group("issuer").endswith(("政府", "办公室", "办公厅")):
-                notice.issuer = m.group("issuer")
+            notice.title, notice.source, title_line = _unquote(m.group("title")), s, n
+            issuer = m.group("issuer")
+            if not issuer and k > 0 and ISSUER_RE.fullmatch(preamble[k - 1][1]):  # the title broken over two lines
+                issuer = preamble[k - 1][1]
+                notice.source = issuer + s
+            if issuer.endswith(("政府", "办公室", "办公厅")):
+                notice.issuer = issuer
             break
-    if not notice.title:
-        for n, s in preamble:
-            if TITLE_WORDS_RE.search(s) and TITLE_KIND_RE.search(s) and len(s) <= 60 and not re.search("[。，,；;：:]", s):
-                notice.title, title_line = s.strip("《》"), n
-                break
+    for n, s in reversed(preamble):  # better: the list's own title line, the closest one above the list
+        if (TITLE_WORDS_RE.search(s) and TITLE_KIND_RE.search(s) and len(s) <= 60 and "通知" not in s
+                and not re.search("[。，,；;：:]", s)):
+            notice.title, title_line = _unquote(s), n
+            break
     if not notice.title:
         for n, s in preamble:
             m = PHRASE_RE.search(s)
             if m:
-                notice.title = re.sub(r"^(?:明确|印发|关于|公布|下达)", "", m.group(0)).strip("《》")
+                notice.title = _unquote(re.sub(r"^(?:明确|印发|关于|公布|下达)", "", m.group(0)))
                 title_line = n
                 notice.report_comments.append(f"? title 取自第{n}行正文中的说法，请改为名单的正式标题")
                 notice.note(n, "warning", f"no title line: report.title taken from the sentence '{s}'")

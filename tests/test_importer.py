@@ -320,6 +320,8 @@ def test_bad_input_is_one_clear_message_and_exit_1(in_notices, name, message):
     [
         (b"   \n\n", "the file contains only blank space"),
         (b"abc\n\x80\x80\n", "neither UTF-8 nor GBK/GB18030: byte 0x80 at line 2 cannot be decoded: save the notice as UTF-8 text"),
+        (("中文内容" * 6 + "\n").encode() + "推".encode()[:2] + b"\n",
+         "not valid UTF-8: byte 0xe6 at line 2 cannot be decoded: the rest of the file is UTF-8; repair or retype that line"),
         (b"%PDF-1.4\n", "not a text file: this is a PDF file: copy its text into a .txt file (e.g. pdftotext -layout FILE.pdf)"),
         (b"PK\x03\x04rest", "not a text file: this is a ZIP archive or a .docx/.xlsx document: save the notice as plain text (.txt)"),
         ("一、章\n二、章\n".encode(), "chapter headings but no task ('1. …' or '（一）…' with its units) were found"),
@@ -405,3 +407,17 @@ def test_restarting_numbers_are_numbered_through_and_gaps_reported(tmp_path, mon
     assert code == 0
     assert "g.txt:3: warning: task 3 follows task 1: a task may be missing or misnumbered" in stderr.splitlines()
     assert "      # ? 编号不连续：前一项是 1\n      - number: 3\n" in stdout
+
+
+def test_numbered_points_of_the_preamble_are_not_chapters(in_notices):
+    doc, err = imported("preamble.txt")
+    assert doc["report"] == {
+        "title": "2021年政府工作报告重点工作责任分工", "issuer": "历山区人民政府办公室", "year": 2021,
+        "source": "历山区人民政府办公室关于印发《政府工作报告》重点工作任务分工的通知",
+        "labels": {"lead": "牵头单位", "responsible": "责任单位"},
+    }
+    assert flat_tasks(doc) == [
+        task(1, "全年实施重点项目100个。", ["区发改局"], ["各街道办事处", "镇人民政府"], (1, "坚持项目为王")),
+        task(2, "新建学校2所。", [], ["区教体局"], (2, "持续改善民生")),
+    ]
+    assert err == ["preamble.txt: imported 2 tasks, 2 chapters, 0 sections, 4 units (UTF-8); 0 warnings, 0 suggestions"]
