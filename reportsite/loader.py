@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from . import yamlnodes
 from .errors import ContentError, Problem, did_you_mean
 from .model import DEFAULT_LABELS, KINDS, Chapter, Report, Section, Task, Unit
+from .progress import STATUSES
 from .yamlnodes import Map, Node, Scalar, Seq
 
 
@@ -51,6 +52,16 @@ TASK_FIELDS = [
     Field("responsible", "str_list", doc="responsible or supporting units (责任单位/配合单位)"),
     Field("and_others", "bool", doc="true when the document adds 等有关单位"),
 ]
+UPDATE_FIELDS = (
+    Field("date", "date", True, "the day of the progress note (YYYY-MM-DD)"),
+    Field("note", "str", True, "what was done, in Markdown (no raw HTML; links http, https, mailto or relative)"),
+)
+PROGRESS_FIELDS = (  # optional per task, in tasks.yaml or in content/progress/YYYY-MM.yaml (see progress.py)
+    Field("status", "enum", doc="未启动, 推进中, 已完成 or 滞后; absent: shown as 未填报", choices=STATUSES),
+    Field("deadline", "date", doc="when the task is due (YYYY-MM-DD); overdue after report.as_of"),
+    Field("updates", "map_list", doc="dated progress notes", fields=UPDATE_FIELDS),
+)
+TASK_FIELDS += PROGRESS_FIELDS  # they land in Task.extra
 SECTION_FIELDS = (
     Field("title", "str", True, "the section heading without its number"),
     Field("tasks", "map_list", True, "the section's tasks", fields=tuple(TASK_FIELDS)),
@@ -182,6 +193,15 @@ class _Checker:
 _BAD = object()
 
 
+def _plain(value):
+    """A checked value without its position keys ('@…'), e.g. a task's updates for Task.extra."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not k.startswith("@")}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, Map):
         return "a mapping"
@@ -226,6 +246,10 @@ def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
     if root is None:
         raise ContentError(problems)
     report, problems = build(root, name)
+    from .progress import merge_folder  # content/progress/YYYY-MM.yaml beside the content file
+
+    progress_dir = (os.path.join(os.path.dirname(path), "progress"), os.path.join(os.path.dirname(name), "progress"))
+    problems = problems + merge_folder(report, *progress_dir)
     errors = [p for p in problems if not p.warning]
     if errors or report is None:
         raise ContentError(problems)
@@ -343,7 +367,7 @@ def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
         m = SUSPICIOUS_SPACE.search(t["text"])
         if m:
             c.warn(t["@text"], f"task {n}: suspicious space inside a quoted term {m.group(0)} (a lost '+', as in “互联网+”?)")
-        extra = {k: v for k, v in t.items() if not k.startswith("@") and k not in {f.key for f in TASK_FIELDS[:5]}}
+        extra = {k: _plain(v) for k, v in t.items() if not k.startswith("@") and k not in {f.key for f in TASK_FIELDS[:5]}}
         return Task(n, t["text"], roles["lead"], roles["responsible"], t.get("and_others", False), ch, sec, extra)
 
     for k, ch_raw in enumerate(chapters_raw, 1):

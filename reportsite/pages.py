@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import progress, targets
 from .model import KINDS, ROLES, Report, Task, Unit
 
 CSP = (
@@ -79,6 +80,8 @@ class SiteContext:
             "responsible": [self.unit_ref(n) for n in t.responsible],
             "and_others": t.and_others,
             "extra": t.extra,
+            "segments": targets.segments(t.text),  # (piece, is_quantity): quantities highlighted, all escaped
+            "progress": progress.task_progress(t, self.report.extra.get("as_of")),
         }
 
     def common(self) -> dict:

@@ -15,8 +15,14 @@ def build_site(report: Report, templates: Path) -> Site:
     env = pages.make_env(templates)
     page_list = pages.all_pages(report)
     page_list.append(tasks_page(report))
+    from . import exports, progress, targets
+
+    page_list.append(targets.targets_page(report))
+    progress.decorate(page_list, report)  # counts by status, export links
     for path, html in pages.render(page_list, env).items():
         site.add(path, html)
+    for path, data in exports.all_exports(report).items():
+        site.add(path, data)
     from .search import add_search
 
     add_search(report, env, site)

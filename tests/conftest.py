@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from util import ROOT, SEED, run_cli
+from util import FIXTURES, ROOT, SEED, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +94,23 @@ def serve_dir():
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
+
+
+PROGRESS_FIXTURE = FIXTURES / "progress" / "tasks.yaml"  # with progress/2021-06.yaml beside it
+
+
+@pytest.fixture(scope="session")
+def progress_report():
+    from reportsite.loader import load
+
+    report, _ = load(str(PROGRESS_FIXTURE))
+    return report
+
+
+@pytest.fixture(scope="session")
+def progress_site(tmp_path_factory) -> Path:
+    """tests/fixtures/progress/ (every status, an overdue task, Markdown notes) built once (read-only use)."""
+    out = tmp_path_factory.mktemp("progress") / "site"
+    code, _, err = run_cli("--content", str(PROGRESS_FIXTURE), "--out", str(out), "-q")
+    assert code == 0, err
+    return out

@@ -1,0 +1,201 @@
+"""Progress: status, deadline and dated updates per task, from tasks.yaml and content/progress/YYYY-MM.yaml.
+
+The site shows what units reported and never invents it: a task without a status is 未填报, and
+'overdue' is judged against the report's own `as_of` date, never the build machine's clock.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+from functools import lru_cache
+
+from .errors import Problem
+
+STATUSES = ("未启动", "推进中", "已完成", "滞后")
+NO_STATUS = "未填报"
+DONE = "已完成"
+STATUS_SLUGS = {"未启动": "not-started", "推进中": "in-progress", "已完成": "done", "滞后": "behind", NO_STATUS: "none"}
+PERIOD_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.ya?ml$")
+
+
+# -- reading and merging ------------------------------------------------------------------------
+
+
+def merge_folder(report, folder: str, display: str) -> list[Problem]:
+    """Validate every YAML file of the progress folder and merge it into the report's tasks, in period order.
+
+    Later periods replace status and deadline; updates accumulate, sorted by date. With `report`
+    None (tasks.yaml was invalid) the files are still checked, except for task numbers.
+    """
+    from . import loader
+    from .yamlnodes import Map, Scalar
+
+    problems: list[Problem] = []
+    names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    numbers = sorted(report.task_by_number) if report else None
+    as_of = report.extra.get("as_of") if report else None
+    warned_as_of = False
+    for fname in names:
+        path = os.path.join(folder, fname)
+        shown = os.path.join(display, fname) if display else fname
+        if not fname.endswith((".yaml", ".yml")) or not os.path.isfile(path) or not fname[:1].isdigit():
+            continue  # README, drafts, other files: not a reporting period
+        if not PERIOD_FILE.match(fname):
+            problems.append(Problem(shown, 1, 1, "a progress file is named after its reporting period: YYYY-MM.yaml, e.g. 2021-06.yaml"))
+            continue
+        root, read_problems = loader.read(path, shown)
+        problems += read_problems
+        if root is None or (isinstance(root, Scalar) and root.value is None):
+            continue  # unreadable (reported) or empty
+        c = loader._Checker(shown)
+        if not isinstance(root, Map):
+            c.error(root, "a progress file maps task numbers to their progress, e.g. '12: {status: 推进中}'")
+            problems += c.problems
+            continue
+        for key, value in root.pairs:
+            n = key.value
+            if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
+                c.error(key, f"'{n}' is not a task number: each key is the number of a task, e.g. '12:'")
+                continue
+            if numbers is not None and n not in report.task_by_number:
+                c.error(key, f"unknown task {n}{_closest_numbers(n, numbers)}")
+                continue
+            before = len(c.problems)
+            entry = c.mapping(value, loader.PROGRESS_FIELDS, f"task {n}")
+            if entry is None or report is None or len(c.problems) > before:
+                continue  # reported; merge only what is wholly valid
+            if "deadline" in entry and as_of is None and not warned_as_of:
+                c.warn(entry["@deadline"], "deadlines are given but report.as_of is not set: no task can be marked overdue")
+                warned_as_of = True
+            extra = report.task_by_number[n].extra
+            for k in ("status", "deadline"):
+                if k in entry:
+                    extra[k] = entry[k]
+            if "updates" in entry:
+                extra["updates"] = list(extra.get("updates") or []) + loader._plain(entry["updates"])
+        problems += c.problems
+    if report is not None:
+        for t in report.tasks:
+            if t.extra.get("updates"):
+                t.extra["updates"] = sorted(t.extra["updates"], key=lambda u: u["date"])
+    return problems
+
+
+def _closest_numbers(n: int, numbers: list[int]) -> str:
+    """'; did you mean 143, 134?': similar digits first (typos), then the numerically nearest."""
+    similar = [int(x) for x in difflib.get_close_matches(str(n), [str(x) for x in numbers], n=3, cutoff=0.6)]
+    nearest = sorted(numbers, key=lambda x: (abs(x - n), x))[:3]
+    picks = list(dict.fromkeys(similar + nearest))[:3]
+    span = f" (the report has tasks {numbers[0]}–{numbers[-1]})" if numbers else ""
+    return f"{span}; did you mean {', '.join(map(str, picks))}?" if picks else span
+
+
+# -- what pages and exports show -------------------------------------------------------------------
+
+
+def status_of(task) -> str:
+    return task.extra.get("status") or NO_STATUS
+
+
+def is_overdue(task, as_of: _dt.date | None) -> bool:
+    """Deadline passed (strictly before the report's as-of date) and not 已完成."""
+    deadline = task.extra.get("deadline")
+    return bool(as_of and deadline and deadline < as_of and task.extra.get("status") != DONE)
+
+
+def latest_update(task) -> dict | None:
+    updates = task.extra.get("updates") or []
+    return updates[-1] if updates else None
+
+
+def task_progress(task, as_of: _dt.date | None) -> dict:
+    """The progress part of a task view: badge, deadline, overdue mark, latest update, history."""
+    status = status_of(task)
+    deadline = task.extra.get("deadline")
+    updates = [{"date": u["date"].isoformat(), "html": render_note(u["note"])} for u in task.extra.get("updates") or []]
+    return {
+        "status": status,
+        "slug": STATUS_SLUGS[status],
+        "reported": status != NO_STATUS,
+        "deadline": deadline.isoformat() if deadline else "",
+        "overdue": is_overdue(task, as_of),
+        "updates": updates,
+        "latest": updates[-1] if updates else None,
+    }
+
+
+def status_counts(tasks, as_of: _dt.date | None) -> dict:
+    """Counts by status (every status, in order, zeros included) and the overdue count."""
+    counts = {s: 0 for s in (*STATUSES, NO_STATUS)}
+    for t in tasks:
+        counts[status_of(t)] += 1
+    return {
+        "items": [{"status": s, "slug": STATUS_SLUGS[s], "count": k} for s, k in counts.items()],
+        "overdue": sum(1 for t in tasks if is_overdue(t, as_of)),
+        "reported": len(tasks) - counts[NO_STATUS],
+        "total": len(tasks),
+    }
+
+
+def decorate(pages, report) -> None:
+    """Add progress counts and export links to the home, unit and matrix page contexts."""
+    as_of = report.extra.get("as_of")
+    has = any(t.extra.get("status") for t in report.tasks)
+    common = {"has_progress": has, "as_of": as_of.isoformat() if as_of else ""}
+    for p in pages:
+        if p.template == "home.html":
+            p.context["progress"] = dict(
+                common,
+                total=status_counts(report.tasks, as_of),
+                chapters=[status_counts(c.tasks, as_of) for c in report.chapters],
+            )
+        elif p.template == "unit.html":
+            name = p.context["unit"]["name"]
+            unit = report.unit_by_name[name]
+            tasks = [a.task for a in report.assignments[name]]
+            p.context["progress"] = dict(common, total=status_counts(tasks, as_of), csv=f"data/units/{unit.slug}.csv")
+        elif p.template == "matrix.html":
+            rows = []
+            for row in p.context["rows"]:
+                tasks = [a.task for a in report.assignments[row["name"]]]
+                rows.append({"name": row["name"], "href": row["href"], "counts": status_counts(tasks, as_of)})
+            p.context["progress"] = dict(
+                common,
+                statuses=[{"status": s, "slug": STATUS_SLUGS[s]} for s in (*STATUSES, NO_STATUS)],
+                rows=rows,
+                total=status_counts(report.tasks, as_of),
+            )
+
+
+# -- Markdown notes --------------------------------------------------------------------------------
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_link(url: str) -> bool:
+    """http, https, mailto or a relative link; nothing else (javascript:, data:, file:, vbscript: …)."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)  # browsers ignore these inside a scheme: 'java\tscript:'
+    m = _SCHEME.match(cleaned)
+    if m is None:
+        return not cleaned.startswith("//")  # protocol-relative = another host
+    return m.group(1).lower() in SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")  # a note must not make the page load anything
+    md.validateLink = safe_link
+    return md
+
+
+@lru_cache(maxsize=4096)
+def render_note(note: str) -> str:
+    """Markdown -> HTML with raw HTML shown as text and only safe links; the only HTML a template trusts."""
+    return _markdown().render(note).strip()
