@@ -30,7 +30,13 @@ CN_DIGITS = "一二三四五六七八九十"
 CHAPTER_RE = re.compile(rf"^([{CN_DIGITS}]{{1,3}})[、.．]\s*(\S.*)$")
 PAREN_RE = re.compile(rf"^[(（]\s*([{CN_DIGITS}]{{1,3}})\s*[)）]\s*(\S.*)$")
 TASK_RE = re.compile(r"^(?:([0-9０-９]{1,4})[.．、](?![0-9０-９])|[(（]\s*([0-9０-９]{1,4})\s*[)）])\s*(\S.*)$")
-ROLE_WORDS = {"牵头": "lead", "责任": "responsible", "配合": "responsible", "协办": "responsible", "参与": "responsible"}
+ROLE_WORDS = {
+    "牵头": "lead",
+    "责任": "responsible",
+    "配合": "responsible",
+    "协办": "responsible",
+    "参与": "responsible",
+}
 ROLE_RE = re.compile(r"((牵头|责任|配合|协办|参与)(?:单位|部门))\s*[:：]\s*")
 ROLE_LINE_RE = re.compile(r"^[(（\[【]?\s*(?:牵头|责任|配合|协办|参与)(?:单位|部门)\s*[:：]")
 OPENERS, CLOSERS = "(（[【", ")）]】"
@@ -176,8 +182,10 @@ def decode(data: bytes) -> tuple[str, str]:
         lossy = data.decode("utf-8", errors="replace")
         if lossy.count("\ufffd") <= 3 and sum(ord(c) > 127 for c in lossy) >= 20:
             # mostly good UTF-8 with a few damaged bytes: GBK would decode it, as nonsense
-            raise NoticeError(_bad_bytes("valid UTF-8", data, utf8_error.start) + ": the rest of the file is UTF-8; "
-                              "repair or retype that line") from None
+            raise NoticeError(
+                _bad_bytes("valid UTF-8", data, utf8_error.start) + ": the rest of the file is UTF-8; "
+                "repair or retype that line"
+            ) from None
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as gbk_error:
@@ -190,7 +198,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _bad_bytes(what: str, data: bytes, pos: int, prefix: str = "not ") -> str:
     line = data[:pos].count(b"\n") + 1
-    return f"{prefix}{what}: byte 0x{data[pos:pos + 1].hex()} at line {line} cannot be decoded"
+    return f"{prefix}{what}: byte 0x{data[pos : pos + 1].hex()} at line {line} cannot be decoded"
 
 
 def _plain_text(text: str) -> str:
@@ -401,12 +409,16 @@ def parse(text: str) -> Notice:
                 "add the chapter headings before the tasks",
                 tasks[0],
             )
-        raise NoticeError("no chapter heading ('一、…') and no numbered task ('1. …'): is this a responsibility notice?")
+        raise NoticeError(
+            "no chapter heading ('一、…') and no numbered task ('1. …'): is this a responsibility notice?"
+        )
     for b in blocks:
         if b.kind != "chapter":
             _find_assignment(b)
     if not any(b.kind != "chapter" for b in blocks):
-        raise NoticeError("chapter headings but no task ('1. …' or '（一）…' with its units) were found", blocks[0].line)
+        raise NoticeError(
+            "chapter headings but no task ('1. …' or '（一）…' with its units) were found", blocks[0].line
+        )
     _read_preamble(notice, preamble)
     _assemble(notice, blocks)
     _check_numbers(notice)
@@ -471,18 +483,30 @@ def _assemble(notice: Notice, blocks: list[_Block]) -> None:
         if b.kind == "paren" and not _paren_is_task(blocks, i):
             section = Section(b.text, b.line)
             if chapter.tasks:
-                notice.note(b.line, "warning", f"section '{b.text}' follows tasks of chapter '{chapter.title}' "
-                            "that belong to no section: they were put in a section of their own")
-                chapter.sections.append(Section("（无小标题）", chapter.tasks[0].line, chapter.tasks,
-                                                ["? 原文这些任务不属于任何小标题，请核对"]))
+                notice.note(
+                    b.line,
+                    "warning",
+                    f"section '{b.text}' follows tasks of chapter '{chapter.title}' "
+                    "that belong to no section: they were put in a section of their own",
+                )
+                chapter.sections.append(
+                    Section(
+                        "（无小标题）", chapter.tasks[0].line, chapter.tasks, ["? 原文这些任务不属于任何小标题，请核对"]
+                    )
+                )
                 chapter.tasks = []
             chapter.sections.append(section)
             _leftovers(notice, b.body, section.after)
             continue
         task = Task(b.number, b.label, b.task_text, b.line)
+        if not task.text:
+            notice.note(b.line, "warning", f"task {b.label} has no text besides its units")
+            task.comments.append(f"? 第{b.line}行：这项任务只有责任单位，没有内容")
         if b.assignment is None:
             task.comments.append(f"? 第{b.line}行：未找到责任单位，请填写 lead / responsible")
-            notice.note(b.line, "warning", f"task {b.label} has no unit assignment: kept with empty unit lists, fill them in")
+            notice.note(
+                b.line, "warning", f"task {b.label} has no unit assignment: kept with empty unit lists, fill them in"
+            )
         else:
             a = b.assignment
             task.lead, task.responsible, task.and_others = a.lead, a.responsible, a.and_others
@@ -491,7 +515,9 @@ def _assemble(notice: Notice, blocks: list[_Block]) -> None:
                 notice.note(b.assign_line, "warning", f"task {b.label}: {d}")
             both = [u for u in a.lead if u in a.responsible]
             for u in both:
-                notice.note(b.assign_line, "warning", f"task {b.label} names '{u}' both as lead and as responsible unit")
+                notice.note(
+                    b.assign_line, "warning", f"task {b.label} names '{u}' both as lead and as responsible unit"
+                )
                 task.comments.append(f"? “{u}”既是牵头单位又是责任单位")
         _leftovers(notice, b.leftovers, task.after)
         if section is not None:
@@ -532,9 +558,12 @@ def _labels(notice: Notice, blocks: list[_Block]) -> None:
         if len(ranked) > 1:
             used = "、".join(f"{w}（{c}次）" for w, c in ranked)
             notice.report_comments.append(f"? 原文对 labels.{role} 一类的单位用了不同的说法：{used}；这里取最常用的")
-            notice.note(first[ranked[1][0]], "warning",
-                        f"the notice names the {role} role in several ways ({', '.join(w for w, _ in ranked)}): "
-                        f"labels.{role} is '{ranked[0][0]}'")
+            notice.note(
+                first[ranked[1][0]],
+                "warning",
+                f"the notice names the {role} role in several ways ({', '.join(w for w, _ in ranked)}): "
+                f"labels.{role} is '{ranked[0][0]}'",
+            )
 
 
 def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
@@ -552,8 +581,13 @@ def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
                 notice.issuer = issuer
             break
     for n, s in reversed(preamble):  # better: the list's own title line, the closest one above the list
-        if (TITLE_WORDS_RE.search(s) and TITLE_KIND_RE.search(s) and len(s) <= 60 and "通知" not in s
-                and not re.search("[。，,；;：:]", s)):
+        if (
+            TITLE_WORDS_RE.search(s)
+            and TITLE_KIND_RE.search(s)
+            and len(s) <= 60
+            and "通知" not in s
+            and not re.search("[。，,；;：:]", s)
+        ):
             notice.title, title_line = _unquote(s), n
             break
     if not notice.title:
@@ -569,12 +603,12 @@ def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
         notice.report_comments.append("? 未找到名单标题，请填写 title")
         notice.note(0, "warning", "no title found before the first chapter: fill in report.title")
     if not notice.issuer:
-        for n, s in preamble:
+        for _, s in preamble:
             if ISSUER_RE.fullmatch(s):
                 notice.issuer = s
                 break
     if not notice.issuer:
-        for n, s in preamble:
+        for _, s in preamble:
             m = ISSUER_RE.search(s)
             if m:
                 notice.issuer = ISSUER_LEAD_WORDS.sub("", m.group(0))
@@ -582,7 +616,7 @@ def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
     if not notice.issuer:
         notice.report_comments.append("? 未找到发文机关，请填写 issuer")
         notice.note(0, "warning", "no issuer (…人民政府) found before the first chapter: fill in report.issuer")
-    for n, s in sorted(preamble, key=lambda x: x[0] != title_line):
+    for _, s in sorted(preamble, key=lambda x: x[0] != title_line):
         m = YEAR_RE.search(s)
         if m:
             notice.year = int(m.group(1))
@@ -602,18 +636,22 @@ def _check_numbers(notice: Notice) -> None:
             restart = t
         seen.setdefault(t.number, t)
     if restart is not None:
-        notice.note(restart.line, "warning",
-                    f"task number {restart.printed} is used again (first at line {seen[restart.number].line}): "
-                    f"the tasks are numbered 1 to {len(tasks)} through the document, the printed numbers kept in comments")
+        notice.note(
+            restart.line,
+            "warning",
+            f"task number {restart.printed} is used again (first at line {seen[restart.number].line}): "
+            f"the tasks are numbered 1 to {len(tasks)} through the document, the printed numbers kept in comments",
+        )
         for k, t in enumerate(tasks, 1):
             if t.number != k:
                 t.comments.insert(0, f"原文编号 {t.printed}")
             t.number = k
         return
-    for prev, t in zip(tasks, tasks[1:]):
+    for prev, t in zip(tasks, tasks[1:], strict=False):
         if t.number != prev.number + 1:
-            notice.note(t.line, "warning",
-                        f"task {t.printed} follows task {prev.printed}: a task may be missing or misnumbered")
+            notice.note(
+                t.line, "warning", f"task {t.printed} follows task {prev.printed}: a task may be missing or misnumbered"
+            )
             t.comments.insert(0, f"? 编号不连续：前一项是 {prev.printed}")
 
 
@@ -652,7 +690,7 @@ def alias_reason(a: str, b: str) -> str | None:
         return f"'{b}' is '{a}' with '各'"
     if b in ("市" + a, "区" + a, "县" + a):
         return f"'{b}' is '{a}' with the prefix '{b[0]}'"
-    if b.startswith(a) and len(a) >= 2 and b[len(a):] in ADMIN_SUFFIXES:
+    if b.startswith(a) and len(a) >= 2 and b[len(a) :] in ADMIN_SUFFIXES:
         return f"'{a}' looks like a short form of '{b}'"
     if len(a) >= 3 and a[0] == b[0] and a[-1] == b[-1] and _subsequence(a, b):
         return f"'{a}' looks like a short form of '{b}'"
@@ -669,16 +707,22 @@ def _suggest_aliases(notice: Notice) -> None:
             if reason is None:
                 continue
             later, other = (x, y) if x.line >= y.line else (y, x)
-            notice.note(later.line, "suggestion",
-                        f"'{later.name}' may be the same unit as '{other.name}' (line {other.line}): {reason}; "
-                        "if so, keep one name and list the other under its aliases")
+            notice.note(
+                later.line,
+                "suggestion",
+                f"'{later.name}' may be the same unit as '{other.name}' (line {other.line}): {reason}; "
+                "if so, keep one name and list the other under its aliases",
+            )
             later.comments.append(f"? 可能与“{other.name}”是同一单位：若是，保留一个名称，另一个写入其 aliases")
         if x.name.startswith("各") and len(x.name) > 2:
             rest = x.name[1:]
             members = [u.name for u in units if u.name.endswith(rest) and u.name not in (rest, x.name)]
             if members:
-                notice.note(x.line, "suggestion",
-                            f"'{x.name}' is a collective: if it stands for {', '.join(members)}, list them as its members")
+                notice.note(
+                    x.line,
+                    "suggestion",
+                    f"'{x.name}' is a collective: if it stands for {', '.join(members)}, list them as its members",
+                )
                 x.comments.append(f"? 集体单位：若它代表以下单位，请加上 members: [{', '.join(members)}]")
 
 
@@ -687,8 +731,11 @@ def _check_spaces(notice: Notice) -> None:
 
     for t in notice.tasks:
         for m in SUSPICIOUS_SPACE.finditer(t.text):
-            notice.note(t.line, "warning",
-                        f"task {t.printed}: suspicious space inside a quoted term {m.group(0)} (a lost '+', as in “互联网+”?)")
+            notice.note(
+                t.line,
+                "warning",
+                f"task {t.printed}: suspicious space inside a quoted term {m.group(0)} (a lost '+', as in “互联网+”?)",
+            )
             t.comments.append(f"? {m.group(0)}：引号内有可疑的空格，原文可能是“+”（转载时常丢失）")
 
 
@@ -815,7 +862,9 @@ def run_import(argv: list[str]) -> int:
         if out.exists() and out.resolve() == notice_path.resolve():
             raise UsageError(f"{args.output}: is the notice itself; choose another output file")
         if out.is_dir():
-            raise UsageError(f"{args.output}: is a folder; give a file name such as {args.output.rstrip('/')}/tasks.yaml")
+            raise UsageError(
+                f"{args.output}: is a folder; give a file name such as {args.output.rstrip('/')}/tasks.yaml"
+            )
         if out.exists() and not args.force:
             raise UsageError(f"{args.output}: already exists; use --force to overwrite it")
         if not out.parent.is_dir():
@@ -844,8 +893,12 @@ def run_import(argv: list[str]) -> int:
     where = f" into {display_path(str(out))}" if out is not None else ""
     counts = ", ".join(
         _plural(n, word)
-        for n, word in ((len(notice.tasks), "task"), (len(notice.chapters), "chapter"), (sections, "section"),
-                        (len(notice.units), "unit"))
+        for n, word in (
+            (len(notice.tasks), "task"),
+            (len(notice.chapters), "chapter"),
+            (sections, "section"),
+            (len(notice.units), "unit"),
+        )
     )
     print(
         f"{name}: imported{where} {counts} ({notice.encoding}); "

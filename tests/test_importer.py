@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from util import ROOT, SEED, run_cli
 
 from reportsite.cli import display_path
-from reportsite.importer import alias_reason, cn_number, guess_kind, parse_assignment, scalar, split_units
+from reportsite.importer import (
+    NoticeError,
+    alias_reason,
+    cn_number,
+    guess_kind,
+    parse,
+    parse_assignment,
+    scalar,
+    split_units,
+    to_yaml,
+)
 
 NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
 SEED_NOTICE = ROOT / "content" / "source" / "jiyuan-2021.txt"
 # The documented '+' restorations of content/tasks.yaml (each with its YAML comment there).
-RESTORED = {20: ("“1 N”", "“1+N”"), 85: ("“1 16”", "“1+16”"), 110: ("“互联网 ”", "“互联网+”"), 115: ("“互联网 医疗健康”", "“互联网+医疗健康”")}
+RESTORED = {
+    20: ("“1 N”", "“1+N”"),
+    85: ("“1 16”", "“1+16”"),
+    110: ("“互联网 ”", "“互联网+”"),
+    115: ("“互联网 医疗健康”", "“互联网+医疗健康”"),
+}
 
 
 def flat_tasks(doc: dict) -> list[dict]:
@@ -26,11 +42,17 @@ def flat_tasks(doc: dict) -> list[dict]:
         groups += [(None, None, ch.get("tasks") or [])]
         for j, stitle, tasks in groups:
             for t in tasks:
-                out.append({
-                    "number": t["number"], "chapter": (k, ch["title"]), "section": (j, stitle), "text": t["text"],
-                    "lead": t.get("lead") or [], "responsible": t.get("responsible") or [],
-                    "and_others": t.get("and_others", False),
-                })
+                out.append(
+                    {
+                        "number": t["number"],
+                        "chapter": (k, ch["title"]),
+                        "section": (j, stitle),
+                        "text": t["text"],
+                        "lead": t.get("lead") or [],
+                        "responsible": t.get("responsible") or [],
+                        "and_others": t.get("and_others", False),
+                    }
+                )
     return out
 
 
@@ -60,7 +82,7 @@ def test_seed_reimport_reproduces_the_tasks_of_content_tasks_yaml(seed_import):
     assert len(imported) == len(curated) == 143
     assert [t["number"] for t in imported] == list(range(1, 144))
     differing = []
-    for got, want in zip(imported, curated):
+    for got, want in zip(imported, curated, strict=True):
         if got["number"] in RESTORED:
             lost, restored = RESTORED[got["number"]]
             assert lost in got["text"]
@@ -109,10 +131,14 @@ def test_seed_import_reports_leftovers_aliases_and_spaces_on_stderr(seed_import)
         f"{name}: imported into {display_path(str(out))} 143 tasks, 8 chapters, 31 sections, 61 units (UTF-8); "
         "7 warnings, 4 suggestions"
     )
-    assert f"{name}:185: warning: line not imported (not a heading, a task or its units): 责编:陶纪燕 | 审核:李震 | 总监:万军伟" in lines
+    assert (
+        f"{name}:185: warning: line not imported (not a heading, a task or its units): "
+        "责编:陶纪燕 | 审核:李震 | 总监:万军伟" in lines
+    )
     assert f"{name}:186: warning: line not imported (not a heading, a task or its units): ," in lines
     assert (
-        f"{name}:131: suggestion: '市场监管局' may be the same unit as '市场监督管理局' (line 37): '市场监管局' looks like "
+        f"{name}:131: suggestion: '市场监管局' may be the same unit as '市场监督管理局' (line 37): "
+        "'市场监管局' looks like "
         "a short form of '市场监督管理局'; if so, keep one name and list the other under its aliases"
     ) in lines
     assert (
@@ -123,9 +149,15 @@ def test_seed_import_reports_leftovers_aliases_and_spaces_on_stderr(seed_import)
         f"{name}:94: suggestion: '各镇人民政府' is a collective: if it stands for 轵城镇人民政府, 坡头镇人民政府, "
         "思礼镇人民政府, 五龙口镇人民政府, 克井镇人民政府, 梨林镇人民政府, list them as its members"
     ) in lines
-    assert f"{name}:26: warning: task 20: suspicious space inside a quoted term “1 N” (a lost '+', as in “互联网+”?)" in lines
+    assert (
+        f"{name}:26: warning: task 20: suspicious space inside a quoted term “1 N” (a lost '+', as in “互联网+”?)"
+        in lines
+    )
     text = out.read_text(encoding="utf-8")
-    assert "  # ? 可能与“市场监督管理局”是同一单位：若是，保留一个名称，另一个写入其 aliases\n  - name: 市场监管局\n" in text
+    assert (
+        "  # ? 可能与“市场监督管理局”是同一单位：若是，保留一个名称，另一个写入其 aliases\n  - name: 市场监管局\n"
+        in text
+    )
     assert "          # ? 第185行未导入：责编:陶纪燕 | 审核:李震 | 总监:万军伟\n" in text
 
 
@@ -138,9 +170,11 @@ def test_seed_import_is_byte_identical_on_stdout_and_deterministic(seed_import):
     assert "\\u" not in first and "住房和城乡建设局" in first
     top = [line for line in first.splitlines() if line and not line.startswith((" ", "#"))]
     assert top == ["report:", "units:", "chapters:"]
-    assert "            text: 开工建设人民医院东院区项目,拟设置2000余张床位,按照三级甲等综合医院规划建设。\n" \
-           "            lead: [卫生健康委员会]\n" \
-           "            responsible: [城投建设发展有限公司, 玉泉街道办事处]\n" in first
+    assert (
+        "            text: 开工建设人民医院东院区项目,拟设置2000余张床位,按照三级甲等综合医院规划建设。\n"
+        "            lead: [卫生健康委员会]\n"
+        "            responsible: [城投建设发展有限公司, 玉泉街道办事处]\n" in first
+    )
 
 
 def imported(name: str) -> tuple[dict, list[str]]:
@@ -151,25 +185,50 @@ def imported(name: str) -> tuple[dict, list[str]]:
 
 
 def task(number, text, lead, responsible, chapter, section=(None, None), and_others=False) -> dict:
-    return {"number": number, "chapter": chapter, "section": section, "text": text, "lead": lead,
-            "responsible": responsible, "and_others": and_others}
+    return {
+        "number": number,
+        "chapter": chapter,
+        "section": section,
+        "text": text,
+        "lead": lead,
+        "responsible": responsible,
+        "and_others": and_others,
+    }
 
 
 def test_fullwidth_punctuation_and_utf8_bom(in_notices):
     doc, err = imported("fullwidth.txt")
-    assert doc["report"] == {"title": "示例县2021年政府工作报告重点工作责任分工", "issuer": "示例县人民政府", "year": 2021,
-                             "labels": {"lead": "牵头单位", "responsible": "责任单位"}}
+    assert doc["report"] == {
+        "title": "示例县2021年政府工作报告重点工作责任分工",
+        "issuer": "示例县人民政府",
+        "year": 2021,
+        "labels": {"lead": "牵头单位", "responsible": "责任单位"},
+    }
     c1, c2 = (1, "稳定经济增长"), (2, "保障改善民生")
     assert flat_tasks(doc) == [
-        task(1, "全年实施重点项目120个，完成投资80亿元。", ["县发展改革委"], ["县财政局", "县自然资源局"], c1, (1, "扩大有效投资")),
+        task(
+            1,
+            "全年实施重点项目120个，完成投资80亿元。",
+            ["县发展改革委"],
+            ["县财政局", "县自然资源局"],
+            c1,
+            (1, "扩大有效投资"),
+        ),
         task(2, "推进老旧小区改造，惠及居民3000户。", [], ["县住建局", "县财政局"], c1, (1, "扩大有效投资")),
         task(3, "举办“购物节”活动。", ["县商务局"], ["各乡镇人民政府"], c1, (2, "促进消费"), and_others=True),
         task(4, "新建幼儿园3所。", ["县教育局"], ["县财政局", "县自然资源局"], c2, (1, "办好民生实事")),
     ]
-    assert err == ["fullwidth.txt: imported 4 tasks, 2 chapters, 3 sections, 7 units (UTF-8 with BOM); 0 warnings, 0 suggestions"]
+    assert err == [
+        "fullwidth.txt: imported 4 tasks, 2 chapters, 3 sections, 7 units (UTF-8 with BOM); 0 warnings, 0 suggestions"
+    ]
     assert [(u["name"], u["kind"]) for u in doc["units"]] == [
-        ("县发展改革委", "department"), ("县财政局", "department"), ("县自然资源局", "department"),
-        ("县住建局", "department"), ("县商务局", "department"), ("各乡镇人民政府", "town"), ("县教育局", "department"),
+        ("县发展改革委", "department"),
+        ("县财政局", "department"),
+        ("县自然资源局", "department"),
+        ("县住建局", "department"),
+        ("县商务局", "department"),
+        ("各乡镇人民政府", "town"),
+        ("县教育局", "department"),
     ]
 
 
@@ -184,7 +243,8 @@ def test_square_brackets_with_nested_round_ones(in_notices):
         task(2, "完善社区服务设施。", ["国土房管局"], ["各街办（新区）", "市民政局"], c1, s1),
     ]
     assert err == [
-        "square.txt:5: suggestion: '各街办（新区）' may be the same unit as '各街办(新区)' (line 4): the names differ only "
+        "square.txt:5: suggestion: '各街办（新区）' may be the same unit as '各街办(新区)' (line 4): "
+        "the names differ only "
         "in full-width and ASCII punctuation; if so, keep one name and list the other under its aliases",
         "square.txt:5: suggestion: '国土房管局' may be the same unit as '市国土房管局' (line 4): '市国土房管局' is "
         "'国土房管局' with the prefix '市'; if so, keep one name and list the other under its aliases",
@@ -196,7 +256,13 @@ def test_units_on_their_own_lines_with_comma_and_space_separators(in_notices):
     doc, err = imported("lines.txt")
     c1 = (1, "扩大对外开放")
     assert flat_tasks(doc) == [
-        task(1, "办好进口博览会参展工作，组织企业200家以上参展。", ["市商务局"], ["市发改委", "市财政局", "市贸促会", "市外办"], c1),
+        task(
+            1,
+            "办好进口博览会参展工作，组织企业200家以上参展。",
+            ["市商务局"],
+            ["市发改委", "市财政局", "市贸促会", "市外办"],
+            c1,
+        ),
         task(2, "推进综合保税区申建。", ["市发改委", "市商务局"], [], c1),
         task(3, "建设跨境电商产业园，引进企业30家。", ["市商务局"], ["市发改委"], c1),  # the brackets wrap too
         task(4, "培育外贸新业态。", [], ["市商务局"], c1),  # the bracketed units on a line of their own
@@ -266,12 +332,21 @@ def test_missing_assignment_is_kept_empty_and_reported(in_notices, tmp_path):
 def test_web_page_noise_before_and_between_chapters(in_notices):
     doc, err = imported("webnoise.txt")
     assert doc["report"] == {
-        "title": "丙市2023年政府工作报告重点工作责任分工", "issuer": "丙市人民政府", "year": 2023,
+        "title": "丙市2023年政府工作报告重点工作责任分工",
+        "issuer": "丙市人民政府",
+        "year": 2023,
         "source": "丙市人民政府关于印发丙市2023年政府工作报告重点工作责任分工的通知",
         "labels": {"lead": "牵头单位", "responsible": "责任单位"},
     }
     assert flat_tasks(doc) == [
-        task(1, "推动工业经济稳定增长。", ["市工信局"], ["各县（市、区）人民政府", "市发改委"], (1, "稳增长"), and_others=True),
+        task(
+            1,
+            "推动工业经济稳定增长。",
+            ["市工信局"],
+            ["各县（市、区）人民政府", "市发改委"],
+            (1, "稳增长"),
+            and_others=True,
+        ),
         task(2, "提升基层医疗服务能力。", [], ["市卫健委"], (2, "惠民生"), and_others=True),
         task(3, "加快养老服务体系建设。", ["市民政局"], ["市卫健委"], (2, "惠民生")),
     ]
@@ -287,7 +362,10 @@ def test_web_page_noise_before_and_between_chapters(in_notices):
 def test_gbk_notice_is_detected_and_decoded(in_notices, tmp_path):
     assert (NOTICES / "gbk.txt").read_bytes().startswith("丁县".encode("gbk"))
     doc, err = imported("gbk.txt")
-    assert (doc["report"]["title"], doc["report"]["issuer"]) == ("丁县2021年政府工作报告重点工作责任分工", "丁县人民政府")
+    assert (doc["report"]["title"], doc["report"]["issuer"]) == (
+        "丁县2021年政府工作报告重点工作责任分工",
+        "丁县人民政府",
+    )
     assert flat_tasks(doc) == [
         task(1, "建设高标准农田1万亩。", ["县农业农村局"], ["县财政局"], (1, "农业农村")),
         task(2, "发展特色产业，打造“一村一品”。", [], ["县农业农村局"], (1, "农业农村")),
@@ -303,10 +381,16 @@ def test_gbk_notice_is_detected_and_decoded(in_notices, tmp_path):
     "name, message",
     [
         ("empty.txt", "empty.txt: error: the file is empty"),
-        ("binary.bin", "binary.bin: error: not a text file: NUL byte at line 1 (the importer needs the notice as plain "
-                       "text: copy it from the web page or document into a .txt file)"),
-        ("nochapter.txt", "nochapter.txt: error: no chapter heading ('一、…') and no numbered task ('1. …'): "
-                          "is this a responsibility notice?"),
+        (
+            "binary.bin",
+            "binary.bin: error: not a text file: NUL byte at line 1 (the importer needs the notice as plain "
+            "text: copy it from the web page or document into a .txt file)",
+        ),
+        (
+            "nochapter.txt",
+            "nochapter.txt: error: no chapter heading ('一、…') and no numbered task ('1. …'): "
+            "is this a responsibility notice?",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_message_and_exit_1(in_notices, name, message):
@@ -319,14 +403,28 @@ def test_bad_input_is_one_clear_message_and_exit_1(in_notices, name, message):
     "data, message",
     [
         (b"   \n\n", "the file contains only blank space"),
-        (b"abc\n\x80\x80\n", "neither UTF-8 nor GBK/GB18030: byte 0x80 at line 2 cannot be decoded: save the notice as UTF-8 text"),
-        (("中文内容" * 6 + "\n").encode() + "推".encode()[:2] + b"\n",
-         "not valid UTF-8: byte 0xe6 at line 2 cannot be decoded: the rest of the file is UTF-8; repair or retype that line"),
-        (b"%PDF-1.4\n", "not a text file: this is a PDF file: copy its text into a .txt file (e.g. pdftotext -layout FILE.pdf)"),
-        (b"PK\x03\x04rest", "not a text file: this is a ZIP archive or a .docx/.xlsx document: save the notice as plain text (.txt)"),
+        (
+            b"abc\n\x80\x80\n",
+            "neither UTF-8 nor GBK/GB18030: byte 0x80 at line 2 cannot be decoded: save the notice as UTF-8 text",
+        ),
+        (
+            ("中文内容" * 6 + "\n").encode() + "推".encode()[:2] + b"\n",
+            "not valid UTF-8: byte 0xe6 at line 2 cannot be decoded: the rest of the file is UTF-8; "
+            "repair or retype that line",
+        ),
+        (
+            b"%PDF-1.4\n",
+            "not a text file: this is a PDF file: copy its text into a .txt file (e.g. pdftotext -layout FILE.pdf)",
+        ),
+        (
+            b"PK\x03\x04rest",
+            "not a text file: this is a ZIP archive or a .docx/.xlsx document: save the notice as plain text (.txt)",
+        ),
         ("一、章\n二、章\n".encode(), "chapter headings but no task ('1. …' or '（一）…' with its units) were found"),
-        ("1.任务（责任单位：甲）\n".encode(),
-         "1 numbered line but no chapter heading such as '一、…': add the chapter headings before the tasks"),
+        (
+            "1.任务（责任单位：甲）\n".encode(),
+            "1 numbered line but no chapter heading such as '一、…': add the chapter headings before the tasks",
+        ),
     ],
 )
 def test_more_unusable_inputs(tmp_path, monkeypatch, data, message):
@@ -334,7 +432,7 @@ def test_more_unusable_inputs(tmp_path, monkeypatch, data, message):
     monkeypatch.chdir(tmp_path)
     code, _, stderr = import_notice("n.txt")
     assert code == 1
-    assert stderr.splitlines()[0].split(": error: ") [1] == message
+    assert stderr.splitlines()[0].split(": error: ")[1] == message
 
 
 def test_usage_errors_exit_2_and_never_overwrite(in_notices, tmp_path):
@@ -357,15 +455,26 @@ def test_units_and_others_and_nested_brackets():
     assert parse_assignment("责任单位：市卫健委、各有关单位").and_others is True
     assert parse_assignment("责任单位：市卫健委").and_others is False
     assert parse_assignment("配合部门：市公安局 市司法局").responsible == ["市公安局", "市司法局"]
-    assert parse_assignment("新区")  is None
+    assert parse_assignment("新区") is None
     assert split_units("各县（市、区）人民政府、市发改委") == ["各县（市、区）人民政府", "市发改委"]
     assert [cn_number(s) for s in ("一", "十", "十二", "二十", "二十一")] == [1, 10, 12, 20, 21]
 
 
 def test_kind_guess_and_alias_rules():
-    assert [guess_kind(n) for n in ("轵城镇人民政府", "济水街道办事处", "各街办(新区)", "城投建设发展有限公司", "投资集团",
-                                    "文明办", "卫生健康委员会", "行政服务中心", "工商业联合会")] == [
-        "town", "town", "town", "company", "company", "department", "department", "department", "other"]
+    assert [
+        guess_kind(n)
+        for n in (
+            "轵城镇人民政府",
+            "济水街道办事处",
+            "各街办(新区)",
+            "城投建设发展有限公司",
+            "投资集团",
+            "文明办",
+            "卫生健康委员会",
+            "行政服务中心",
+            "工商业联合会",
+        )
+    ] == ["town", "town", "town", "company", "company", "department", "department", "department", "other"]
     assert alias_reason("市场监管局", "市场监督管理局") == "'市场监管局' looks like a short form of '市场监督管理局'"
     assert alias_reason("国土房管局", "市国土房管局") == "'市国土房管局' is '国土房管局' with the prefix '市'"
     assert alias_reason("轵城镇", "轵城镇人民政府") == "'轵城镇' looks like a short form of '轵城镇人民政府'"
@@ -401,8 +510,13 @@ def test_restarting_numbers_are_numbered_through_and_gaps_reported(tmp_path, mon
         "n.txt:7: warning: task number 1 is used again (first at line 4): the tasks are numbered 1 to 4 through "
         "the document, the printed numbers kept in comments",
     ]
-    assert "  # ? 原文对 labels.responsible 一类的单位用了不同的说法：责任单位（2次）、配合单位（2次）；这里取最常用的\n" in stdout
-    (tmp_path / "g.txt").write_text("一、甲\n1.任务一。（责任单位：县财政局）\n3.任务三。（责任单位：县财政局）\n", encoding="utf-8")
+    assert (
+        "  # ? 原文对 labels.responsible 一类的单位用了不同的说法：责任单位（2次）、配合单位（2次）；这里取最常用的\n"
+        in stdout
+    )
+    (tmp_path / "g.txt").write_text(
+        "一、甲\n1.任务一。（责任单位：县财政局）\n3.任务三。（责任单位：县财政局）\n", encoding="utf-8"
+    )
     code, stdout, stderr = import_notice("g.txt")
     assert code == 0
     assert "g.txt:3: warning: task 3 follows task 1: a task may be missing or misnumbered" in stderr.splitlines()
@@ -412,7 +526,9 @@ def test_restarting_numbers_are_numbered_through_and_gaps_reported(tmp_path, mon
 def test_numbered_points_of_the_preamble_are_not_chapters(in_notices):
     doc, err = imported("preamble.txt")
     assert doc["report"] == {
-        "title": "2021年政府工作报告重点工作责任分工", "issuer": "历山区人民政府办公室", "year": 2021,
+        "title": "2021年政府工作报告重点工作责任分工",
+        "issuer": "历山区人民政府办公室",
+        "year": 2021,
         "source": "历山区人民政府办公室关于印发《政府工作报告》重点工作任务分工的通知",
         "labels": {"lead": "牵头单位", "responsible": "责任单位"},
     }
@@ -421,3 +537,30 @@ def test_numbered_points_of_the_preamble_are_not_chapters(in_notices):
         task(2, "新建学校2所。", [], ["区教体局"], (2, "持续改善民生")),
     ]
     assert err == ["preamble.txt: imported 2 tasks, 2 chapters, 0 sections, 4 units (UTF-8); 0 warnings, 0 suggestions"]
+
+
+ALPHABET = list("一二三、.．(（)）[【]】1２3：:；;，,、 牵头责任配合单位部门等有关各市局镇街道办“”+#\"'-") + [
+    "\n",
+    "牵头单位：",
+    "责任单位:",
+    "一、",
+    "（一）",
+    "1.",
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
+def test_any_text_imports_or_fails_cleanly(text):
+    try:
+        notice = parse(text)
+    except NoticeError as exc:
+        assert exc.note.level == "error" and exc.note.message
+        return
+    doc = yaml.safe_load(to_yaml(notice, "n.txt"))
+    names = {u["name"] for u in doc["units"]}
+    tasks = flat_tasks(doc)
+    assert len(tasks) == len(notice.tasks) > 0
+    for t in tasks:
+        assert set(t["lead"]) | set(t["responsible"]) <= names
+        assert isinstance(t["number"], int) and isinstance(t["text"], str)
