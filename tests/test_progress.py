@@ -247,3 +247,15 @@ def test_seed_pages_invent_no_progress(seed_site):
         assert {s.get_text() for s in doc.select(".status")} <= {"未填报"}, page
     assert len(soup(seed_site / "tasks.html").select(".status.status-none")) == 143
     assert "各单位尚未填报进展" in soup(seed_site / "index.html").select_one(".progress-summary").get_text()
+
+
+def test_search_filters_by_status(progress_site, page):
+    """The search page (search.py, search.js) offers the statuses of the fixture and filters by them, from file://."""
+    page.goto((progress_site / "search.html").as_uri() + "?status=滞后")
+    page.wait_for_selector(".search-result")
+    options = page.locator("#filter-status option").all_inner_texts()
+    assert options == ["全部进度（5）", "未启动（1）", "推进中（1）", "已完成（1）", "滞后（1）"]
+    assert page.locator(".search-result .result-status").all_inner_texts() == ["滞后"]
+    page.select_option("#filter-status", "已完成")
+    page.wait_for_function("document.querySelector('.search-result .result-status').textContent === '已完成'")
+    assert page.locator(".search-result").count() == 1
