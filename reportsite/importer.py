@@ -27,7 +27,9 @@ MAX_BYTES = 16 * 1024 * 1024
 
 # -- what the lines of a notice look like -----------------------------------------------------------
 CN_DIGITS = "一二三四五六七八九十"
-CHAPTER_RE = re.compile(rf"^([{CN_DIGITS}]{{1,3}})[、.．]\s*(\S.*)$")
+CHAPTER_RE = re.compile(
+    rf"^(?:第([{CN_DIGITS}]{{1,3}})(?:部分|章|篇)[、.．:：\s]*|([{CN_DIGITS}]{{1,3}})[、.．])\s*(\S.*)$"
+)
 PAREN_RE = re.compile(rf"^[(（]\s*([{CN_DIGITS}]{{1,3}})\s*[)）]\s*(\S.*)$")
 TASK_RE = re.compile(r"^(?:([0-9０-９]{1,4})[.．、](?![0-9０-９])|[(（]\s*([0-9０-９]{1,4})\s*[)）])\s*(\S.*)$")
 ROLE_WORDS = {
@@ -37,8 +39,8 @@ ROLE_WORDS = {
     "协办": "responsible",
     "参与": "responsible",
 }
-ROLE_RE = re.compile(r"((牵头|责任|配合|协办|参与)(?:单位|部门))\s*[:：]\s*")
-ROLE_LINE_RE = re.compile(r"^[(（\[【]?\s*(?:牵头|责任|配合|协办|参与)(?:单位|部门)\s*[:：]")
+ROLE_RE = re.compile(r"((牵头|责任|配合|协办|参与)(?:单位|部门))(?:\s*[:：]\s*|\s+)")
+ROLE_LINE_RE = re.compile(r"^[(（\[【]?\s*(?:牵头|责任|配合|协办|参与)(?:单位|部门)(?:\s*[:：]|\s)")
 OPENERS, CLOSERS = "(（[【", ")）]】"
 TRAILING_CLOSE_RE = re.compile(r"[)）\]】][\s。．.；;，,]*$")
 UNIT_SEPARATORS = "、,，;；/ \t\u3000"
@@ -272,7 +274,7 @@ def parse_assignment(inner: str) -> Assignment | None:
                 a.and_others = True
                 continue
             suffix = OTHERS_SUFFIX_RE.search(unit)
-            if suffix and suffix.start() > 0 and suffix.group(0) not in ("单位", "部门"):
+            if suffix and suffix.start() > 0:
                 a.and_others = True
                 unit = unit[: suffix.start()]
             if unit in target:
@@ -321,7 +323,8 @@ def _lines(text: str) -> list[tuple[int, str]]:
 def _structural(s: str) -> tuple[str, str, int, str] | None:
     m = CHAPTER_RE.match(s)
     if m:
-        return "chapter", m.group(1) + "、", cn_number(m.group(1)), m.group(2)
+        digits = m.group(1) or m.group(2)
+        return "chapter", digits + "、", cn_number(digits), m.group(3)
     m = PAREN_RE.match(s)
     if m:
         return "paren", f"（{m.group(1)}）", cn_number(m.group(1)), m.group(2)
@@ -437,7 +440,7 @@ def _list_start(lines: list[tuple[int, str]]) -> int:
     heads = [i for i, (_, s) in enumerate(lines) if CHAPTER_RE.match(s)]
     if not heads:
         return len(lines)
-    firsts = [i for i in heads if cn_number(CHAPTER_RE.match(lines[i][1]).group(1)) == 1] or heads[:1]
+    firsts = [i for i in heads if _structural(lines[i][1])[2] == 1] or heads[:1]
     for k, i in enumerate(firsts):
         end = firsts[k + 1] if k + 1 < len(firsts) else len(lines)
         if any(ROLE_RE.search(s) for _, s in lines[i:end]):
@@ -692,7 +695,8 @@ def alias_reason(a: str, b: str) -> str | None:
         return f"'{b}' is '{a}' with the prefix '{b[0]}'"
     if b.startswith(a) and len(a) >= 2 and b[len(a) :] in ADMIN_SUFFIXES:
         return f"'{a}' looks like a short form of '{b}'"
-    if len(a) >= 3 and a[0] == b[0] and a[-1] == b[-1] and _subsequence(a, b):
+    short = a[1:] if a[:1] in "市区县" and b[:1] != a[:1] else a  # 市住建局 ~ 住房和城乡建设局
+    if len(short) >= 3 and short[0] == b[0] and short[-1] == b[-1] and _subsequence(short, b):
         return f"'{a}' looks like a short form of '{b}'"
     return None
 

@@ -478,6 +478,7 @@ def test_kind_guess_and_alias_rules():
     assert alias_reason("市场监管局", "市场监督管理局") == "'市场监管局' looks like a short form of '市场监督管理局'"
     assert alias_reason("国土房管局", "市国土房管局") == "'市国土房管局' is '国土房管局' with the prefix '市'"
     assert alias_reason("轵城镇", "轵城镇人民政府") == "'轵城镇' looks like a short form of '轵城镇人民政府'"
+    assert alias_reason("市住建局", "住房和城乡建设局") == "'市住建局' looks like a short form of '住房和城乡建设局'"
     assert alias_reason("水利局", "水利建设投资有限责任公司") is None
     assert alias_reason("民政局", "民族宗教局") is None
 
@@ -564,3 +565,14 @@ def test_any_text_imports_or_fails_cleanly(text):
     for t in tasks:
         assert set(t["lead"]) | set(t["responsible"]) <= names
         assert isinstance(t["number"], int) and isinstance(t["text"], str)
+
+
+def test_chapter_words_and_role_words_without_colon():
+    notice = parse(
+        "第一部分 目标\n1.甲。（牵头单位 市发改委 责任单位 市财政局、市住建局）\n"
+        "第二部分：任务\n2.乙。（责任单位：市财政局）\n"
+    )
+    assert [(c.title, [(t.number, t.text, t.lead, t.responsible) for t in c.tasks]) for c in notice.chapters] == [
+        ("目标", [(1, "甲。", ["市发改委"], ["市财政局", "市住建局"])]),
+        ("任务", [(2, "乙。", [], ["市财政局"])]),
+    ]
