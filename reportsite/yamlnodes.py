@@ -114,11 +114,22 @@ def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
         cm = exc.context_mark
         if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column):
             what += f" (it started at line {cm.line + 1}, column {cm.column + 1})"
-        return None, [Problem(filename, line, col, f"YAML syntax error: {what}")]
+        index = getattr(mark, "index", None)
+        if isinstance(index, int) and 0 <= index < len(text) and text[index] == "\t":
+            what += ": a tab; YAML indents with spaces only"
+        return None, [Problem(filename, *_within(text, line, col), f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # e.g. reader errors for control characters
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(filename, line, col, f"YAML error: {exc}")]
+        return None, [Problem(filename, *_within(text, line, col), f"YAML error: {exc}")]
+
+
+def _within(text: str, line: int, col: int) -> tuple[int, int]:
+    """libyaml places 'unexpected end of file' on a line after the last one: point at the file's end instead."""
+    last = text.count("\n") + 1
+    if line > last:
+        return last, len(text) - (text.rfind("\n") + 1) + 1
+    return line, col
 
 
 class _Stop(Exception):

@@ -24,7 +24,10 @@ if [ "${1:-}" = "--all" ]; then
   fi
   "$PY" -m pip install -q --disable-pip-version-check -e '.[pdf,test]'
   if [ -f package.json ]; then
-    npm install --no-audit --no-fund --silent >/dev/null
+    # the lock pins exact versions; --ignore-scripts: vnu-jar's postinstall would download a Java
+    # runtime from outside the npm registry, and the machine's Java is used instead
+    if [ -f package-lock.json ]; then npm_cmd=ci; else npm_cmd=install; fi
+    npm "$npm_cmd" --ignore-scripts --no-audit --no-fund --silent >/dev/null
   fi
 else
   "$PY" -m pip install -q --disable-pip-version-check -e .

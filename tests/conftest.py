@@ -30,6 +30,15 @@ def seed_site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def full_site(tmp_path_factory) -> Path:
+    """tests/fixtures/full-features.yaml (every optional feature) built once (read-only use, please)."""
+    out = tmp_path_factory.mktemp("full") / "site"
+    code, _, err = run_cli("--content", str(FIXTURES / "full-features.yaml"), "--out", str(out), "-q")
+    assert code == 0, err
+    return out
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
