@@ -320,6 +320,49 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+CELL_SPLIT_RE = re.compile(r"\t|\s*[|｜]\s*")
+ROLE_HEADER_RE = re.compile(r"^(?:牵头|责任|配合|协办|参与)(?:单位|部门)$")
+NUMBER_HEADER_RE = re.compile(r"^(?:序号|编号)$")
+
+
+def _table_rows(notice: Notice, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A table copied from a web page or document (cells split by tabs or |) -> the same lines as prose.
+
+    Under a header row such as 序号|重点工作|牵头单位|责任单位, the row 1|推进…|市发改委|市财政局 reads
+    as '1.推进…（牵头单位：市发改委；责任单位：市财政局）'; the header rows themselves are dropped.
+    """
+    out: list[tuple[int, str]] = []
+    columns: tuple[int, int, list[tuple[int, str]]] | None = None  # number, text, (column, role word)
+    for n, s in lines:
+        cells = [c.strip() for c in CELL_SPLIT_RE.split(s)]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and not cells[-1]:
+            cells = cells[:-1]
+        roles = [(i, c) for i, c in enumerate(cells) if ROLE_HEADER_RE.match(c)]
+        if len(cells) >= 3 and roles:
+            num = next((i for i, c in enumerate(cells) if NUMBER_HEADER_RE.match(c)), 0)
+            rest = [i for i in range(len(cells)) if i != num and i not in dict(roles)]
+            if not rest:
+                out.append((n, s))
+                continue
+            columns = (num, rest[0], roles)
+            for i in rest[1:]:
+                notice.note(n, "warning", f"table column '{cells[i]}' is not imported")
+            continue
+        if columns is None or len(cells) < 2:
+            out.append((n, s))
+            continue
+        num, text, roles = columns
+        cells += [""] * (max(num, text, *(i for i, _ in roles)) + 1 - len(cells))
+        if not re.fullmatch(r"[0-9０-９]{1,4}", cells[num]):
+            out.append((n, s))
+            continue
+        groups = "；".join(f"{word}：{cells[i]}" for i, word in roles if cells[i])
+        out.append((n, f"{int(cells[num])}.{cells[text]}" + (f"（{groups}）" if groups else "")))
+    return out
+
+
 def _structural(s: str) -> tuple[str, str, int, str] | None:
     m = CHAPTER_RE.match(s)
     if m:
@@ -393,7 +436,7 @@ def _merge(a: Assignment, b: Assignment) -> None:
 def parse(text: str) -> Notice:
     """Notice text -> Notice (raises NoticeError when it holds no chapter or no task)."""
     notice = Notice()
-    lines = _lines(text)
+    lines = _table_rows(notice, _lines(text))
     start = _list_start(lines)
     preamble = lines[:start]
     blocks: list[_Block] = []

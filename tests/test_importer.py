@@ -576,3 +576,21 @@ def test_chapter_words_and_role_words_without_colon():
         ("目标", [(1, "甲。", ["市发改委"], ["市财政局", "市住建局"])]),
         ("任务", [(2, "乙。", [], ["市财政局"])]),
     ]
+
+
+def test_table_rows_copied_with_tabs_or_bars(in_notices):
+    doc, err = imported("table.txt")
+    c1, c2 = (1, "稳定经济增长"), (2, "改善民生")
+    assert flat_tasks(doc) == [
+        task(1, "实施重点项目200个。", ["市发改委"], ["市财政局", "市自然资源局"], c1),
+        task(2, "推进企业上市。", [], ["市金融局"], c1),  # an empty 牵头单位 cell
+        task(3, "新建学校5所。", ["市教育局"], ["市财政局"], c2),  # | bars, 配合单位
+        task(4, "新增就业1万人。", [], [], c2),
+    ]
+    assert err == [
+        "table.txt:3: warning: table column '完成时限' is not imported",
+        "table.txt:9: warning: the notice names the responsible role in several ways (责任单位, 配合单位): "
+        "labels.responsible is '责任单位'",
+        "table.txt:10: warning: task 4 has no unit assignment: kept with empty unit lists, fill them in",
+        "table.txt: imported 4 tasks, 2 chapters, 0 sections, 5 units (UTF-8); 3 warnings, 0 suggestions",
+    ]
