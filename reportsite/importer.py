@@ -82,9 +82,9 @@ class NoticeError(Exception):
 
 
 @dataclass
-class Task:
+class ImportedTask:
     number: int
-    printed: str  # the number as printed: "12." or "（三）"
+    printed: str  # the number as printed: "12", "（1）" or "（三）"
     text: str
     line: int
     lead: list[str] = field(default_factory=list)
@@ -95,20 +95,20 @@ class Task:
 
 
 @dataclass
-class Section:
+class ImportedSection:
     title: str
     line: int
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
 
 
 @dataclass
-class Chapter:
+class ImportedChapter:
     title: str
     line: int
-    sections: list[Section] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
+    sections: list[ImportedSection] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
 
@@ -132,12 +132,12 @@ class Notice:
     labels: dict[str, str] = field(default_factory=dict)
     report_comments: list[str] = field(default_factory=list)
     units: list[ImportedUnit] = field(default_factory=list)
-    chapters: list[Chapter] = field(default_factory=list)
+    chapters: list[ImportedChapter] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     encoding: str = "UTF-8"
 
     @property
-    def tasks(self) -> list[Task]:
+    def tasks(self) -> list[ImportedTask]:
         return [t for ch in self.chapters for t in ch.tasks + [t for s in ch.sections for t in s.tasks]]
 
     def note(self, line: int, level: str, message: str) -> None:
@@ -421,18 +421,6 @@ def _unbracket(s: str) -> str:
     return s
 
 
-def _merge(a: Assignment, b: Assignment) -> None:
-    for u in b.lead:
-        if u not in a.lead:
-            a.lead.append(u)
-    for u in b.responsible:
-        if u not in a.responsible:
-            a.responsible.append(u)
-    a.and_others = a.and_others or b.and_others
-    a.words += b.words
-    a.doubts += b.doubts
-
-
 def parse(text: str) -> Notice:
     """Notice text -> Notice (raises NoticeError when it holds no chapter or no task)."""
     notice = Notice()
@@ -517,17 +505,17 @@ def _paren_is_task(blocks: list[_Block], i: int) -> bool:
 
 
 def _assemble(notice: Notice, blocks: list[_Block]) -> None:
-    chapter: Chapter | None = None
-    section: Section | None = None
+    chapter: ImportedChapter | None = None
+    section: ImportedSection | None = None
     for i, b in enumerate(blocks):
         if b.kind == "chapter":
-            chapter, section = Chapter(b.text, b.line), None
+            chapter, section = ImportedChapter(b.text, b.line), None
             notice.chapters.append(chapter)
             _leftovers(notice, b.body, chapter.after)
             continue
         assert chapter is not None
         if b.kind == "paren" and not _paren_is_task(blocks, i):
-            section = Section(b.text, b.line)
+            section = ImportedSection(b.text, b.line)
             if chapter.tasks:
                 notice.note(
                     b.line,
@@ -536,7 +524,7 @@ def _assemble(notice: Notice, blocks: list[_Block]) -> None:
                     "that belong to no section: they were put in a section of their own",
                 )
                 chapter.sections.append(
-                    Section(
+                    ImportedSection(
                         "（无小标题）", chapter.tasks[0].line, chapter.tasks, ["? 原文这些任务不属于任何小标题，请核对"]
                     )
                 )
@@ -544,7 +532,7 @@ def _assemble(notice: Notice, blocks: list[_Block]) -> None:
             chapter.sections.append(section)
             _leftovers(notice, b.body, section.after)
             continue
-        task = Task(b.number, b.label, b.task_text, b.line)
+        task = ImportedTask(b.number, b.label, b.task_text, b.line)
         if not task.text:
             notice.note(b.line, "warning", f"task {b.label} has no text besides its units")
             task.comments.append(f"? 第{b.line}行：这项任务只有责任单位，没有内容")
@@ -675,7 +663,7 @@ def _read_preamble(notice: Notice, preamble: list[tuple[int, str]]) -> None:
 def _check_numbers(notice: Notice) -> None:
     """Numbers are kept as printed; when they restart (per chapter), the tasks are numbered through."""
     tasks = notice.tasks
-    seen: dict[int, Task] = {}
+    seen: dict[int, ImportedTask] = {}
     restart = None
     for t in tasks:
         if t.number in seen and restart is None:
@@ -837,7 +825,7 @@ def to_yaml(notice: Notice, source_name: str) -> str:
     out.append("")
     out.append("chapters:")
 
-    def tasks(indent: int, ts: list[Task]) -> None:
+    def tasks(indent: int, ts: list[ImportedTask]) -> None:
         pad = " " * indent
         out.append(f"{pad}tasks:" if ts else f"{pad}tasks: []")
         for t in ts:
