@@ -109,8 +109,7 @@ def index_files(meta: dict, shards: list[list[dict]]) -> dict[str, str]:
     files = {INDEX_PATH: f"window.REPORTSITE_SEARCH={_js(meta)};\n"}
     for k, shard in enumerate(shards, 1):
         files[shard_path(k)] = (
-            "(window.REPORTSITE_SEARCH_TASKS=window.REPORTSITE_SEARCH_TASKS||{})"
-            f"[{k}]={_js(shard)};\n"
+            f"(window.REPORTSITE_SEARCH_TASKS=window.REPORTSITE_SEARCH_TASKS||{{}})[{k}]={_js(shard)};\n"
         )
     return files
 

@@ -45,7 +45,9 @@ def test_seed_index_has_every_task_chapter_and_unit(seed_report):
     assert meta["statuses"] == []  # the seed has no progress yet: no status filter
     t53 = shards[0][[r["n"] for r in shards[0]].index(53)]
     assert t53["c"] == 4 and meta["chapters"][3]["href"] == "chapters/4.html"
-    assert meta["chapters"][3]["sections"][t53["s"] - 1]["title"] == seed_report.chapters[3].sections[t53["s"] - 1].title
+    assert (
+        meta["chapters"][3]["sections"][t53["s"] - 1]["title"] == seed_report.chapters[3].sections[t53["s"] - 1].title
+    )
 
 
 def test_units_carry_names_aliases_links_and_their_tasks(seed_report):
@@ -108,14 +110,17 @@ def test_hostile_text_is_kept_as_data(tmp_path):
     text = files["assets/search-tasks-1.js"]
     assert "\u2028" not in text and "\\u2028" in text
     prefix = "(window.REPORTSITE_SEARCH_TASKS=window.REPORTSITE_SEARCH_TASKS||{})[1]="
-    assert [r["t"] for r in _payload(text, prefix)] == ["甲<script>alert(1)</script>乙", "丙<img src=x onerror=alert(1)>丁\u2028戊"]
+    assert [r["t"] for r in _payload(text, prefix)] == [
+        "甲<script>alert(1)</script>乙",
+        "丙<img src=x onerror=alert(1)>丁\u2028戊",
+    ]
 
 
 def test_large_reports_are_split_into_shards(tmp_path):
-    tasks = "".join(
-        f"      - {{number: {n}, text: 第{n}项任务的内容。, lead: [住建局]}}\n" for n in range(1, 4501)
+    tasks = "".join(f"      - {{number: {n}, text: 第{n}项任务的内容。, lead: [住建局]}}\n" for n in range(1, 4501))
+    report, _ = load(
+        str(write(tmp_path, INJECTION.split("chapters:")[0] + "chapters:\n  - title: 第一章\n    tasks:\n" + tasks))
     )
-    report, _ = load(str(write(tmp_path, INJECTION.split("chapters:")[0] + "chapters:\n  - title: 第一章\n    tasks:\n" + tasks)))
     meta, shards, files = _index(report)
     assert [s["count"] for s in meta["shards"]] == [2000, 2000, 500]
     assert [s["src"] for s in meta["shards"]] == [f"assets/search-tasks-{k}.js" for k in (1, 2, 3)]
@@ -141,7 +146,10 @@ def test_built_site_has_the_search_page_and_a_header_form_that_works_without_jav
     assert page.find(id="search-app").has_attr("hidden")
     status = page.find(id="search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
-    for path, action, target in [("index.html", "tasks.html", "search.html"), ("chapters/4.html", "../tasks.html", "../search.html")]:
+    for path, action, target in [
+        ("index.html", "tasks.html", "search.html"),
+        ("chapters/4.html", "../tasks.html", "../search.html"),
+    ]:
         form = soup(seed_site / path).find("form", class_="search-form")
         assert form["action"] == action and form["data-search"] == target and form["method"] == "get"
         assert form.find("input")["name"] == "q"

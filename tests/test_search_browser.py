@@ -47,7 +47,12 @@ def test_short_name_finds_the_unit_and_its_28_tasks_leads_first(page, base, seed
     unit = page.locator("#search-units a")
     assert unit.all_text_contents() == [ZHUJIAN]
     assert unit.get_attribute("href") == "units/zhufanghechengxiangjiansheju.html"
-    assert page.text_content("#search-status") == "“住建局”：找到 28 项任务，1 个单位。"
+    assert page.text_content("#search-status") == "“住建局”：找到 28 项任务，1 个单位（显示前 20 项）。"
+    assert page.locator("#search-results > li").count() == 20
+    page.click("#search-more")
+    assert page.locator("#search-results > li").count() == 28
+    assert page.locator("#search-more").is_hidden()
+    assert page.evaluate("document.activeElement.closest('li').dataset.task") == str(found[20])
     link = page.locator("#search-results li[data-task='53'] a.result-link")
     assert link.get_attribute("href") == "chapters/4.html#task-53"
 
@@ -57,8 +62,13 @@ def test_word_finds_every_task_containing_it_highlighted(page, base, seed_report
     assert expected == WUSHUI
     assert sorted(open_search(page, base, "污水")) == WUSHUI
     marks = page.locator("#search-results .result-text mark").all_text_contents()
-    assert set(marks) == {"污水"} and len(marks) == sum(seed_report.task_by_number[n].text.count("污水") for n in WUSHUI)
-    assert page.locator("#search-results li[data-task='69'] .result-text").text_content() == seed_report.task_by_number[69].text
+    assert set(marks) == {"污水"} and len(marks) == sum(
+        seed_report.task_by_number[n].text.count("污水") for n in WUSHUI
+    )
+    assert (
+        page.locator("#search-results li[data-task='69'] .result-text").text_content()
+        == seed_report.task_by_number[69].text
+    )
 
 
 def test_alias_of_market_regulation_and_several_terms(page, base, seed_report):
@@ -88,7 +98,7 @@ def test_header_box_on_any_page_leads_to_results(page, base):
     assert sorted(results(page)) == WUSHUI
     assert query_of(page.url) == {"q": "污水"}
     page.fill("#site-search", "住建局")  # live search while typing
-    expect(page.locator("#search-status")).to_have_text("“住建局”：找到 28 项任务，1 个单位。")
+    expect(page.locator("#search-status")).to_have_text("“住建局”：找到 28 项任务，1 个单位（显示前 20 项）。")
     assert query_of(page.url) == {"q": "住建局"}
     page.go_back()  # the typed query made its own history entry
     expect(page.locator("#site-search")).to_have_value("污水")

@@ -23,7 +23,8 @@
     status: document.getElementById("filter-status")
   };
   var roleGroup = document.getElementById("filter-role-group");
-  var PAGE = 50;
+  var PAGE = 20; // results rendered at first; "显示更多" adds more
+  var UNIT_OPTIONS = 40; // the unit filter offers the units with most results
   var LABELS = META.labels;
 
   // ---- folding: same as reportsite.search.fold; never changes the length, so positions carry over.
@@ -56,38 +57,41 @@
   units.forEach(function (u, i) {
     u.members.forEach(function (m) { units[m].collectives.push(i); });
   });
+  var sectionCount = 0, sectionBase = [0];
   chapters.forEach(function (c) {
     c.f = fold(c.title);
-    c.sections.forEach(function (s) { s.f = fold(s.title); });
+    sectionBase[c.n] = sectionCount;
+    c.sections.forEach(function (s) { s.f = fold(s.title); sectionCount++; });
   });
 
   // A task's units as the model's report.assignments has them: direct lead, direct responsible, then
   // the members of collectives (via). Each entry: [unit, role, via unit or -1].
+  function has(list, u) {
+    for (var i = 0; i < list.length; i++) if (list[i][0] === u) return true;
+    return false;
+  }
   function assignments(t) {
-    var out = [], seen = {};
-    [["lead", t.l], ["responsible", t.r]].forEach(function (p) {
-      p[1].forEach(function (u) {
-        if (!seen[u]) { seen[u] = 1; out.push([u, p[0], -1]); }
-      });
-    });
-    [["lead", t.l], ["responsible", t.r]].forEach(function (p) {
-      p[1].forEach(function (u) {
-        units[u].members.forEach(function (m) {
-          if (!seen[m]) { seen[m] = 1; out.push([m, p[0], u]); }
-        });
-      });
-    });
+    var out = [], roles = ["lead", "responsible"], lists = [t.l, t.r], i, j, k;
+    for (i = 0; i < 2; i++) {
+      for (j = 0; j < lists[i].length; j++) if (!has(out, lists[i][j])) out.push([lists[i][j], roles[i], -1]);
+    }
+    for (i = 0; i < 2; i++) {
+      for (j = 0; j < lists[i].length; j++) {
+        var members = units[lists[i][j]].members;
+        for (k = 0; k < members.length; k++) if (!has(out, members[k])) out.push([members[k], roles[i], lists[i][j]]);
+      }
+    }
     return out;
   }
 
-  function ingest(list) {
+  function ingest(list) { // one shard, as soon as it arrives: the work is spread over the loading
     for (var i = 0; i < list.length; i++) {
       var t = list[i];
       t.f = fold(t.t);
       t.a = assignments(t);
+      t.sid = t.s ? sectionBase[t.c] + t.s - 1 : -1;
       for (var j = 0; j < t.a.length; j++) unitTotals[t.a[j][0]][t.a[j][1]]++;
       byNumber[t.n] = t;
-      tasks.push(t);
     }
   }
 
@@ -129,10 +133,11 @@
 
   function search(q) {
     var query = parse(q), terms = query.terms, nt = terms.length;
-    var hits = []; // per term: {units: {idx:1}, chapters: {n:1}, sections: {"c-s":1}}
+    var hits = []; // per term: which units, chapters and sections it matches (by position)
     var matchedUnits = {}, unitList = [];
     terms.forEach(function (term) {
-      var h = { units: {}, chapters: {}, sections: {} };
+      var h = { units: new Uint8Array(units.length), chapters: new Uint8Array(chapters.length + 1),
+                sections: new Uint8Array(sectionCount) };
       units.forEach(function (u, i) {
         for (var k = 0; k < u.keys.length; k++) {
           if (u.keys[k].indexOf(term) >= 0) {
@@ -144,7 +149,7 @@
       });
       chapters.forEach(function (c) {
         if (c.f.indexOf(term) >= 0) h.chapters[c.n] = 1;
-        c.sections.forEach(function (s, j) { if (s.f.indexOf(term) >= 0) h.sections[c.n + "-" + (j + 1)] = 1; });
+        c.sections.forEach(function (s, j) { if (s.f.indexOf(term) >= 0) h.sections[sectionBase[c.n] + j] = 1; });
       });
       hits.push(h);
     });
@@ -155,7 +160,7 @@
       for (var k = 0; k < nt && ok; k++) {
         var term = terms[k], h = hits[k], termScore = 0;
         if (t.f.indexOf(term) >= 0) termScore = 10;
-        if ((h.chapters[t.c] || (t.s && h.sections[t.c + "-" + t.s])) && termScore < 20) termScore = 20;
+        if ((h.chapters[t.c] || (t.sid >= 0 && h.sections[t.sid])) && termScore < 20) termScore = 20;
         for (var j = 0; j < t.a.length; j++) {
           if (h.units[t.a[j][0]]) {
             var s = t.a[j][1] === "lead" ? 60 : t.a[j][2] < 0 ? 40 : 30;
@@ -169,7 +174,8 @@
       if (query.number !== null && t.n === query.number) { score += 1000; ok = true; }
       if (ok) results.push({ t: t, score: score });
     }
-    results.sort(function (a, b) { return b.score - a.score || a.t.n - b.t.n; });
+    // no terms: every task, in the report's order; otherwise best first, then by number
+    if (nt || query.number !== null) results.sort(function (a, b) { return b.score - a.score || a.t.n - b.t.n; });
     unitList.sort(function (a, b) {
       var ea = exactUnit(units[a], terms), eb = exactUnit(units[b], terms);
       var ta = unitTotals[a].lead + unitTotals[a].responsible, tb = unitTotals[b].lead + unitTotals[b].responsible;
@@ -197,26 +203,31 @@
     var role = hasContext && (state.role === "lead" || state.role === "responsible") ? state.role : "";
     var counts = { chapter: {}, unit: {}, role: {}, status: {}, all: { chapter: 0, unit: 0, role: 0, status: 0 } };
     var shown = [];
-    found.results.forEach(function (r) {
-      var t = r.t;
+    var res = found.results;
+    for (var i = 0; i < res.length; i++) {
+      var r = res[i], t = r.t, j;
       var tr = hasContext ? roleOf(t, context) : "";
       var okC = !chapter || t.c === chapter;
-      var okU = unitIdx < 0 || t.a.some(function (a) { return a[0] === unitIdx; });
+      var okU = unitIdx < 0;
+      for (j = 0; !okU && j < t.a.length; j++) okU = t.a[j][0] === unitIdx;
       var okR = !role || tr === role;
       var okS = !state.status || t.st === state.status;
       if (okU && okR && okS) { counts.chapter[t.c] = (counts.chapter[t.c] || 0) + 1; counts.all.chapter++; }
       if (okC && okR && okS) {
         counts.all.unit++;
-        t.a.forEach(function (a) { counts.unit[a[0]] = (counts.unit[a[0]] || 0) + 1; });
+        for (j = 0; j < t.a.length; j++) counts.unit[t.a[j][0]] = (counts.unit[t.a[j][0]] || 0) + 1;
       }
       if (okC && okU && okS) { counts.all.role++; if (tr) counts.role[tr] = (counts.role[tr] || 0) + 1; }
       if (okC && okU && okR) { counts.all.status++; if (t.st) counts.status[t.st] = (counts.status[t.st] || 0) + 1; }
       if (okC && okU && okR && okS) shown.push(r);
-    });
+    }
     return { counts: counts, shown: shown, hasContext: hasContext, unitIdx: unitIdx };
   }
 
   function fillSelect(select, allLabel, allCount, options, value) {
+    var signature = allCount + "|" + value + "|" + options.map(function (o) { return o.value + ":" + o.count; }).join(",");
+    if (select.getAttribute("data-signature") === signature) return; // unchanged: keep the DOM
+    select.setAttribute("data-signature", signature);
     while (select.firstChild) select.removeChild(select.firstChild);
     var o = document.createElement("option");
     o.value = "";
@@ -244,7 +255,8 @@
     units.forEach(function (u, i) {
       if (c.unit[i] || i === f.unitIdx) uopts.push({ value: u.slug, label: u.name, count: c.unit[i] || 0, i: i });
     });
-    uopts.sort(function (a, b) { return b.count - a.count || a.i - b.i; });
+    uopts.sort(function (a, b) { return (b.i === f.unitIdx) - (a.i === f.unitIdx) || b.count - a.count || a.i - b.i; });
+    uopts = uopts.slice(0, UNIT_OPTIONS);
     fillSelect(sel.unit, "全部单位", c.all.unit, uopts, state.unit);
     roleGroup.hidden = !f.hasContext;
     fillSelect(sel.role, "全部职责", c.all.role, ["lead", "responsible"].map(function (r) {
@@ -379,7 +391,9 @@
     if (n > limit) msg += "（显示前 " + limit + " 项）";
     if (!n && state.q.trim()) msg += "。可减少关键词，或试试单位简称、任务编号";
     statusEl.textContent = msg + "。";
-    app.setAttribute("data-results", f.shown.map(function (r) { return r.t.n; }).join(" "));
+    app.setAttribute("data-count", String(n));
+    // the task numbers found, for tests and for a reader's own scripts (not for huge result lists)
+    app.setAttribute("data-results", n <= 2000 ? f.shown.map(function (r) { return r.t.n; }).join(" ") : "");
     app.setAttribute("data-ms", (performance.now() - t0).toFixed(2));
   }
 
@@ -446,28 +460,33 @@
   });
 
   // ---- loading the task shards by <script src>
-  var ready = false, started = performance.now();
+  var ready = false;
   var store = window.REPORTSITE_SEARCH_TASKS = window.REPORTSITE_SEARCH_TASKS || {};
   var pending = META.shards.length, failed = false;
   function finish() {
-    for (var k = 1; k <= META.shards.length; k++) { ingest(store[k] || []); delete store[k]; }
+    for (var k = 1; k <= META.shards.length; k++) {
+      Array.prototype.push.apply(tasks, store[k] || []);
+      delete store[k];
+    }
     ready = true;
-    app.setAttribute("data-load-ms", (performance.now() - started).toFixed(1));
+    app.setAttribute("data-load-ms", performance.now().toFixed(1)); // since navigation start
     app.setAttribute("data-state", "ready");
     state.q = state.q || box.value;
     render();
     save(false);
   }
-  function loaded() {
+  function loaded(k) {
+    ingest(store[k] || []);
     pending--;
     statusEl.textContent = "正在载入索引…（" + (META.shards.length - pending) + "/" + META.shards.length + "）";
     if (!pending && !failed) finish();
   }
   var base = document.querySelector('script[src$="search-index.js"]').src.replace(/assets\/search-index\.js$/, "");
-  META.shards.forEach(function (s) {
+  META.shards.forEach(function (s, i) {
+    var k = i + 1;
     var script = document.createElement("script");
     script.src = base + s.src;
-    script.onload = loaded;
+    script.onload = function () { loaded(k); };
     script.onerror = function () {
       failed = true;
       statusEl.textContent = "无法载入搜索索引（" + s.src + "）。请改用“全部任务”页和浏览器的查找功能。";
