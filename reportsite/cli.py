@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import ContentError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +34,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes rendering pages (default: all cores)")
+    p.add_argument("--port", type=int, default=8000, help="serve: the port on 127.0.0.1 (default 8000; 0 picks a free one)")
     return p
 
 
@@ -52,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             from .importer import run_import
 
             return run_import(argv[1:])
+        if argv[:1] == ["synth"]:  # python build.py synth --tasks N --units M -o FILE: reportsite/synth.py
+            from .synth import main as synth_main
+
+            return synth_main(argv[1:])
         args = make_parser().parse_args(argv)
         return run(args)
     except UsageError as exc:
@@ -76,6 +82,12 @@ def run(args) -> int:
     templates = Path(args.templates)
     if not content.exists():
         raise UsageError(f"{args.content}: no such file (choose one with --content FILE)")
+    if args.command == "serve":  # preview with rebuild on change: reportsite/serve.py
+        from .serve import serve
+        from .writer import check_output_folder
+
+        check_output_folder(Path(args.out), [content, templates])
+        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs)
     report, warnings = loader.load(str(content), display_path(str(content)))
     for w in warnings:
         print(w, file=sys.stderr)
@@ -92,7 +104,7 @@ def run(args) -> int:
 
     out = Path(args.out)
     check_output_folder(out, [content, templates])
-    site = build_site(report, templates)
+    site = build_site(report, templates, jobs=args.jobs)
     commit(site, out)
     if not args.quiet:
         elapsed = time.perf_counter() - started

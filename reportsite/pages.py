@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,13 @@ def task_path(task: Task) -> str:
 def relative(target: str, page: str) -> str:
     """Path of `target` (site-relative, may carry #fragment) as seen from `page`."""
     path, _, frag = target.partition("#")
-    base = posixpath.dirname(page) or "."
-    rel = posixpath.relpath(path, base) if path else posixpath.basename(page)
+    rel = _relpath(path, posixpath.dirname(page) or ".") if path else posixpath.basename(page)
     return rel + ("#" + frag if frag else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(path: str, base: str) -> str:  # cached: a big site asks the same few thousand pairs a million times
+    return posixpath.relpath(path, base)
 
 
 @dataclass

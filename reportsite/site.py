@@ -8,7 +8,7 @@ from .model import Report
 from .writer import Site
 
 
-def build_site(report: Report, templates: Path) -> Site:
+def build_site(report: Report, templates: Path, jobs: int = 1) -> Site:
     from . import pages
 
     site = Site()
@@ -19,7 +19,9 @@ def build_site(report: Report, templates: Path) -> Site:
 
     page_list.append(targets.targets_page(report))
     progress.decorate(page_list, report)  # counts by status, export links
-    for path, html in pages.render(page_list, env).items():
+    from .parallel import render_pages  # jobs > 1: several processes, same bytes
+
+    for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
     for path, data in exports.all_exports(report).items():
         site.add(path, data)

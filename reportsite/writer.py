@@ -114,3 +114,42 @@ def commit(site: Site, out: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def sync(site: Site, out: Path) -> tuple[int, int]:
+    """Make `out` equal to the site, rewriting only the files whose bytes changed (for `serve`).
+
+    Each changed file is replaced atomically (written beside it, then renamed), so a browser never
+    reads half a page; files no longer produced are removed. Returns (rewritten, removed).
+    Normal builds use commit(): one swap of the whole folder.
+    """
+    out = out.absolute()
+    out.mkdir(parents=True, exist_ok=True)
+    written = removed = 0
+    for path in sorted(site.files):
+        target = out / path
+        data = site.files[path]
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        if target.is_dir():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written += 1
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, name), out).replace(os.sep, "/")
+            if rel != MARKER and rel not in site.files:
+                os.remove(os.path.join(dirpath, name))
+                removed += 1
+        if dirpath != str(out) and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    marker = out / MARKER
+    if not marker.exists():
+        marker.write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
+    return written, removed

@@ -1,0 +1,105 @@
+"""`python build.py serve`: a short-lived preview server on 127.0.0.1 that rebuilds on change."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+from util import MINIMAL, ROOT, write
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def _wait(predicate, timeout: float = 30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the preview")
+
+
+@pytest.fixture
+def preview(tmp_path):
+    content = write(tmp_path, MINIMAL)
+    out = tmp_path / "site"
+    proc = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(out), "--port", "0", "-j", "1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    lines: list[str] = []
+    errors: list[str] = []
+    for stream, sink in ((proc.stdout, lines), (proc.stderr, errors)):
+        threading.Thread(target=lambda s=stream, k=sink: k.extend(iter(s.readline, "")), daemon=True).start()
+    try:
+        line = _wait(lambda: next((x for x in lines if x.startswith("serving http://127.0.0.1:")), None))
+        base = line.split()[1]
+        yield {"base": base, "content": content, "out": out, "stdout": lines, "stderr": errors}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _state(base: str) -> dict:
+    return json.loads(_get(base + "__serve__/state")[1])
+
+
+def test_serve_rebuilds_rewrites_only_changed_files_and_shows_errors(preview):
+    base, content, out = preview["base"], preview["content"], preview["out"]
+    status, html = _get(base + "chapters/1.html")
+    assert status == 200 and "第一项任务。" in html
+    assert '<script src="/__serve__/live.js" defer></script>' in html  # reload after rebuilds
+    assert "live.js" not in (out / "chapters/1.html").read_text(encoding="utf-8")  # nothing injected on disk
+    css = out / "assets" / "style.css"
+    css_stamp = css.stat().st_mtime_ns
+    first = _state(base)["generation"]
+
+    time.sleep(0.05)
+    content.write_text(MINIMAL.replace("第一项任务。", "第一项任务已修改。").lstrip("\n"), encoding="utf-8")
+    _wait(lambda: "第一项任务已修改。" in _get(base + "chapters/1.html")[1])
+    assert _state(base) == {"generation": first + 1, "error": None}
+    assert css.stat().st_mtime_ns == css_stamp  # same bytes: not rewritten
+    rebuilt = _wait(lambda: (r := [x for x in preview["stdout"] if x.startswith("rebuilt in")])[1:] and r)
+    rewritten = int(rebuilt[-1].split(": ")[1].split()[0])
+    total = sum(1 for p in out.rglob("*") if p.is_file())
+    assert 0 < rewritten < total
+
+    # a broken edit: located error in the terminal and in the browser, the last good pages stay served
+    broken = MINIMAL.replace("第一项任务。", "第一项任务已修改。").replace("lead: [住建局]", "lead: [住建厅]")
+    content.write_text(broken.lstrip("\n"), encoding="utf-8")
+    state = _wait(lambda: (s := _state(base))["error"] and s)
+    assert "tasks.yaml:16:16:" in state["error"] and "住建厅" in state["error"]
+    _wait(lambda: any("tasks.yaml:16:16:" in x for x in preview["stderr"]))
+    assert any("still serving the last good site" in x for x in preview["stderr"])
+    status, html = _get(base + "chapters/1.html")
+    assert status == 200
+    assert 'class="serve-error" role="alert"' in html and "住建厅" in html
+    assert "第一项任务已修改。" in html  # the last good build
+    assert "serve-error" not in (out / "chapters/1.html").read_text(encoding="utf-8")
+
+    content.write_text(MINIMAL.lstrip("\n"), encoding="utf-8")
+    _wait(lambda: _state(base)["error"] is None)
+    status, html = _get(base + "chapters/1.html")
+    assert "第一项任务。" in html and "serve-error" not in html
+    assert _get(base + "__serve__/serve.css")[0] == 200
+
+
+def test_serve_listens_on_loopback_only(preview):
+    assert preview["base"].startswith("http://127.0.0.1:")
+    assert _get(preview["base"] + "no-such-page.html")[0] == 404
