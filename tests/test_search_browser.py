@@ -216,3 +216,22 @@ def test_status_filter_appears_when_tasks_have_a_status(page, tmp_path):
     assert results(page) == [53]
     assert query_of(page.url) == {"q": "污水", "status": "滞后"}
     assert page.locator("#search-results li[data-task='53'] .result-status").text_content() == "滞后"
+
+
+def test_a_missing_index_says_where_else_to_look(page, seed_site, tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(seed_site, site)
+    (site / "assets" / "search-tasks-1.js").unlink()
+    page.goto((site / "search.html").as_uri() + "?q=污水")
+    expect(page.locator("#search-app")).to_have_attribute("data-state", "error")
+    assert (
+        page.text_content("#search-status")
+        == "无法载入搜索索引（assets/search-tasks-1.js）。请改用“全部任务”页和浏览器的查找功能（Ctrl+F）。"
+    )
+    (site / "assets" / "search-index.js").unlink()
+    page.goto((site / "search.html").as_uri() + "?q=污水")
+    expect(page.locator("#search-status")).to_have_text(
+        "无法载入搜索索引（assets/search-index.js）。请改用“全部任务”页和浏览器的查找功能（Ctrl+F）。"
+    )

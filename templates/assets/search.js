@@ -9,8 +9,13 @@
   var META = window.REPORTSITE_SEARCH;
   var app = document.getElementById("search-app");
   var box = document.getElementById("site-search");
-  if (!META || !app || !box) return;
+  if (!app || !box) return;
   app.hidden = false;
+  if (!META) { // the index file is missing or broken: say so, and where else to look
+    document.getElementById("search-status").textContent =
+      "无法载入搜索索引（assets/search-index.js）。请改用“全部任务”页和浏览器的查找功能（Ctrl+F）。";
+    return;
+  }
 
   var statusEl = document.getElementById("search-status");
   var resultsEl = document.getElementById("search-results");
@@ -33,7 +38,9 @@
     var k = c.charCodeAt(0);
     return k === 0x3000 ? " " : String.fromCharCode(k - 0xfee0);
   }
+  var NEEDS_FOLD = /[\uFF01-\uFF5E\u3000]|\p{Changes_When_Lowercased}/u;
   function fold(s) {
+    if (!NEEDS_FOLD.test(s)) return s; // most Chinese text: nothing to do
     s = s.replace(FW, fwChar);
     var low = s.toLowerCase();
     if (low.length === s.length) return low;
@@ -117,7 +124,7 @@
   function save(push) {
     var url = urlFor(state);
     try {
-      if (push) history.pushState(state, "", url);
+      if (push && url !== location.pathname + location.search) history.pushState(state, "", url);
       else history.replaceState(state, "", url);
     } catch (e) { /* a browser that refuses history on this URL: the search still works */ }
   }
@@ -489,7 +496,7 @@
     script.onload = function () { loaded(k); };
     script.onerror = function () {
       failed = true;
-      statusEl.textContent = "无法载入搜索索引（" + s.src + "）。请改用“全部任务”页和浏览器的查找功能。";
+      statusEl.textContent = "无法载入搜索索引（" + s.src + "）。请改用“全部任务”页和浏览器的查找功能（Ctrl+F）。";
       app.setAttribute("data-state", "error");
     };
     document.body.appendChild(script);
