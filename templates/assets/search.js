@@ -411,20 +411,23 @@
   }
 
   // ---- events
-  var timer = null;
+  var timer = null, pendingPush = false;
   box.addEventListener("input", function () {
     state.q = box.value;
-    var push = pushNext;
+    pendingPush = pendingPush || pushNext;
     pushNext = false;
     if (!ready) return;
-    if (tasks.length > 20000) {
-      clearTimeout(timer);
-      timer = setTimeout(function () { update(push); }, 120);
-    } else update(push);
+    clearTimeout(timer);
+    var run = function () { update(pendingPush); pendingPush = false; };
+    // a huge report: search once the typing pauses, so that keystrokes never queue up
+    if (tasks.length > 20000) timer = setTimeout(run, 120);
+    else run();
   });
   document.addEventListener("submit", function (e) {
     if (e.target !== box.form) return;
     e.preventDefault(); // stay here; site.js sends other pages' searches to this page
+    clearTimeout(timer);
+    pendingPush = false;
     state.q = box.value;
     if (ready) update(true);
     pushNext = false;
