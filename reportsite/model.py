@@ -13,6 +13,7 @@ KINDS = {
 }
 ROLES = ("lead", "responsible")
 DEFAULT_LABELS = {"lead": "牵头单位", "responsible": "责任单位"}
+CHAPTER_PART_TASKS = 400  # a longer chapter is printed in parts of about this many tasks, cut between sections
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -52,6 +53,7 @@ class Task:
     chapter: int = 0  # 1-based
     section: int | None = None  # 1-based within the chapter
     extra: dict = field(default_factory=dict)  # optional fields added by later stages (progress, …)
+    part: int = 1  # the page of its chapter it is printed on (long chapters are split; see CHAPTER_PART_TASKS)
 
     def units(self, role: str) -> tuple[str, ...]:
         return self.lead if role == "lead" else self.responsible
@@ -74,6 +76,7 @@ class Chapter:
     title: str
     sections: list[Section]
     direct_tasks: list[Task]
+    parts: int = 1  # pages the chapter is printed on: chapters/K.html, chapters/K-2.html, …
 
     @property
     def numeral(self) -> str:
@@ -108,6 +111,8 @@ class Report:
         self.unit_by_name: dict[str, Unit] = {u.name: u for u in self.units}
         self.tasks: list[Task] = [t for c in self.chapters for t in c.tasks]
         self.task_by_number: dict[int, Task] = {t.number: t for t in self.tasks}
+        for c in self.chapters:
+            _split_chapter(c)
         self.collectives_of: dict[str, list[str]] = defaultdict(list)
         for u in self.units:
             for m in u.members:
@@ -150,3 +155,18 @@ class Report:
     @property
     def sections(self) -> list[Section]:
         return [s for c in self.chapters for s in c.sections]
+
+
+def _split_chapter(c: Chapter) -> None:
+    """Number the parts of a long chapter: a section starts a new part when it would overflow it."""
+    limit = CHAPTER_PART_TASKS
+    part, used = 1, 0
+    for block in [c.direct_tasks] + [s.tasks for s in c.sections]:
+        if used and used + len(block) > limit:
+            part, used = part + 1, 0
+        for t in block:
+            if used >= limit:
+                part, used = part + 1, 0
+            t.part = part
+            used += 1
+    c.parts = part

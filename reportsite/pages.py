@@ -9,6 +9,8 @@ from pathlib import Path
 
 from . import progress, targets
 from .model import KINDS, ROLES, Report, Task, Unit
+from . import paging
+from .paging import anchor_parts, matrix_path, parts_nav, unit_part_path, unit_parts
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -16,8 +18,8 @@ CSP = (
 )
 
 
-def chapter_path(number: int) -> str:
-    return f"chapters/{number}.html"
+def chapter_path(number: int, part: int = 1) -> str:
+    return f"chapters/{number}.html" if part == 1 else f"chapters/{number}-{part}.html"
 
 
 def unit_path(unit: Unit) -> str:
@@ -25,7 +27,7 @@ def unit_path(unit: Unit) -> str:
 
 
 def task_path(task: Task) -> str:
-    return f"{chapter_path(task.chapter)}#task-{task.number}"
+    return f"{chapter_path(task.chapter, task.part)}#task-{task.number}"
 
 
 def relative(target: str, page: str) -> str:
@@ -154,23 +156,28 @@ def chapter_pages(sc: SiteContext) -> list[Page]:
     for c in r.chapters:
         prev = r.chapters[c.number - 2] if c.number > 1 else None
         nxt = r.chapters[c.number] if c.number < len(r.chapters) else None
-        ctx = {
-            "page_title": f"{c.numeral}、{c.title}",
-            "chapter": {"number": c.number, "numeral": c.numeral, "title": c.title, "count": len(c.tasks)},
-            "direct_tasks": [sc.task_view(t) for t in c.direct_tasks],
-            "sections": [
-                {
-                    "numeral": _section_numeral(s.number),
-                    "title": s.title,
-                    "id": f"section-{c.number}-{s.number}",
-                    "tasks": [sc.task_view(t) for t in s.tasks],
-                }
-                for s in c.sections
-            ],
-            "prev": {"href": chapter_path(prev.number), "label": f"{prev.numeral}、{prev.title}"} if prev else None,
-            "next": {"href": chapter_path(nxt.number), "label": f"{nxt.numeral}、{nxt.title}"} if nxt else None,
-        }
-        pages.append(Page(chapter_path(c.number), "chapter.html", ctx))
+        hrefs = [chapter_path(c.number, k) for k in range(1, c.parts + 1)]  # long chapters: paging.py
+        numbers = [[t.number for t in c.tasks if t.part == k] for k in range(1, c.parts + 1)]
+        for part in range(1, c.parts + 1):
+            ctx = {
+                "page_title": f"{c.numeral}、{c.title}" + (f"（第{part}页）" if part > 1 else ""),
+                "chapter": {"number": c.number, "numeral": c.numeral, "title": c.title, "count": len(c.tasks)},
+                "direct_tasks": [sc.task_view(t) for t in c.direct_tasks if t.part == part],
+                "sections": [
+                    {
+                        "numeral": _section_numeral(s.number),
+                        "title": s.title,
+                        "id": f"section-{c.number}-{s.number}",
+                        "tasks": [sc.task_view(t) for t in s.tasks if t.part == part],
+                    }
+                    for s in c.sections
+                    if any(t.part == part for t in s.tasks)
+                ],
+                "prev": {"href": chapter_path(prev.number), "label": f"{prev.numeral}、{prev.title}"} if prev else None,
+                "next": {"href": chapter_path(nxt.number), "label": f"{nxt.numeral}、{nxt.title}"} if nxt else None,
+                "parts": parts_nav(hrefs, part, numbers),
+            }
+            pages.append(Page(hrefs[part - 1], "chapter.html", ctx))
     return pages
 
 
@@ -178,37 +185,42 @@ def unit_pages(sc: SiteContext) -> list[Page]:
     r = sc.report
     pages = []
     for u in r.units:
-        roles = []
-        for role in ROLES:
-            chapters = []
-            for c in r.chapters:
-                items = [
-                    {"task": sc.task_view(a.task), "via": a.via}
-                    for a in r.assignments[u.name]
-                    if a.role == role and a.task.chapter == c.number
-                ]
-                if items:
-                    chapters.append(
-                        {"number": c.number, "numeral": c.numeral, "title": c.title, "id": f"{role}-ch{c.number}", "tasks": items}
-                    )
-            roles.append(
-                {"role": role, "label": r.labels[role], "chapters": chapters, "count": sum(len(c["tasks"]) for c in chapters)}
-            )
-        ctx = {
-            "page_title": u.name,
-            "unit": {
-                "name": u.name,
-                "kind": KINDS[u.kind],
-                "aliases": list(u.aliases),
-                "members": [sc.unit_ref(m) for m in u.members],
-                "collectives": [sc.unit_ref(n) for n in r.collectives_of.get(u.name, [])],
-            },
-            "counts": unit_counts(r, u.name),
-            "roles": roles,
-            "partners": [dict(sc.unit_ref(n), count=k) for n, k in r.partners[u.name][:12]],
-        }
-        pages.append(Page(unit_path(u), "unit.html", ctx))
+        split = unit_parts(r, u.name)  # a unit with thousands of tasks gets several pages: paging.py
+        hrefs = [unit_part_path(u, k) for k in range(1, len(split) + 1)]
+        totals = {role: r.count(u.name, role) for role in ROLES}
+        for number, part in enumerate(split, 1):
+            roles = []
+            for role in ROLES:
+                chapters = []
+                for role_, chapter, assignments in part:
+                    if role_ == role:
+                        c = r.chapters[chapter - 1]
+                        items = [{"task": sc.task_view(a.task), "via": a.via} for a in assignments]
+                        chapters.append(
+                            {"number": c.number, "numeral": c.numeral, "title": c.title, "id": f"{role}-ch{c.number}", "tasks": items}
+                        )
+                if chapters or number == 1:
+                    roles.append({"role": role, "label": r.labels[role], "chapters": chapters, "count": totals[role]})
+            pages.append(Page(hrefs[number - 1], "unit.html", _unit_context(sc, u, roles, parts_nav(hrefs, number))))
     return pages
+
+
+def _unit_context(sc: SiteContext, u: Unit, roles: list[dict], parts: list[dict] | None) -> dict:
+    r = sc.report
+    return {
+        "page_title": u.name,
+        "unit": {
+            "name": u.name,
+            "kind": KINDS[u.kind],
+            "aliases": list(u.aliases),
+            "members": [sc.unit_ref(m) for m in u.members],
+            "collectives": [sc.unit_ref(n) for n in r.collectives_of.get(u.name, [])],
+        },
+        "counts": unit_counts(r, u.name),
+        "roles": roles,
+        "partners": [dict(sc.unit_ref(n), count=k) for n, k in r.partners[u.name][:12]],
+        "parts": parts,
+    }
 
 
 def units_index_page(sc: SiteContext) -> Page:
@@ -218,10 +230,12 @@ def units_index_page(sc: SiteContext) -> Page:
     return Page("units/index.html", "units.html", {"page_title": "责任单位一览", "rows": rows})
 
 
-def matrix_page(sc: SiteContext) -> Page:
+def matrix_page(sc: SiteContext) -> list[Page]:
+    """The matrix; with more than paging.MATRIX_ROWS units, on several pages of that many rows."""
     r = sc.report
     rows = []
     for u in r.sorted_units():
+        where = anchor_parts(unit_parts(r, u.name))
         cells = []
         for c in r.chapters:
             lead = r.count(u.name, "lead", c.number)
@@ -233,7 +247,7 @@ def matrix_page(sc: SiteContext) -> Page:
                     "lead": lead,
                     "responsible": resp,
                     "level": _level(lead + resp),
-                    "href": f"{unit_path(u)}#{anchor}" if lead + resp else None,
+                    "href": f"{unit_part_path(u, where.get((anchor.split('-')[0], c.number), 1))}#{anchor}" if lead + resp else None,
                 }
             )
         rows.append(dict(sc.unit_ref(u.name), kind=u.kind, cells=cells, **unit_counts(r, u.name)))
@@ -244,14 +258,21 @@ def matrix_page(sc: SiteContext) -> Page:
         }
         for c in r.chapters
     ]
-    ctx = {
-        "page_title": "责任矩阵",
-        "chapters": [{"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)} for c in r.chapters],
-        "rows": rows,
-        "totals": totals,
-        "task_count": len(r.tasks),
-    }
-    return Page("matrix.html", "matrix.html", ctx)
+    pages = []
+    count = max(1, -(-len(rows) // paging.MATRIX_ROWS))
+    hrefs = [matrix_path(k) for k in range(1, count + 1)]
+    labels = [f"{rows[k * paging.MATRIX_ROWS]['name']}…" for k in range(count)] if count > 1 else None
+    for k in range(count):
+        ctx = {
+            "page_title": "责任矩阵" + (f"（第{k + 1}页）" if k else ""),
+            "chapters": [{"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)} for c in r.chapters],
+            "rows": rows[k * paging.MATRIX_ROWS : (k + 1) * paging.MATRIX_ROWS],
+            "totals": totals,
+            "task_count": len(r.tasks),
+            "parts": parts_nav(hrefs, k + 1, labels=labels),
+        }
+        pages.append(Page(hrefs[k], "matrix.html", ctx))
+    return pages
 
 
 def _level(n: int) -> int:
@@ -262,7 +283,7 @@ PAGE_MAKERS = [
     lambda sc: [home_page(sc)],
     chapter_pages,
     unit_pages,
-    lambda sc: [units_index_page(sc), matrix_page(sc)],
+    lambda sc: [units_index_page(sc), *matrix_page(sc)],
 ]
 
 

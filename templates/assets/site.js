@@ -21,6 +21,19 @@
     location.href = target + (q ? "?q=" + encodeURIComponent(q) : "");
   });
 
+  // A long chapter is split into pages (chapters/K.html, K-2.html …): a link to #task-N on the wrong
+  // page is sent on to the page whose range of task numbers holds N (ranges in the pages' nav).
+  (function forwardTask() {
+    var m = /^#task-(\d+)$/.exec(location.hash);
+    if (!m || document.getElementById("task-" + m[1])) return;
+    var n = Number(m[1]);
+    var links = document.querySelectorAll("nav.parts a[data-tasks]");
+    for (var i = 0; i < links.length; i++) {
+      var r = links[i].getAttribute("data-tasks").split("-");
+      if (n >= Number(r[0]) && n <= Number(r[1])) { location.replace(links[i].href.split("#")[0] + location.hash); return; }
+    }
+  })();
+
   // The matrix: header cells become buttons that re-sort the rows (by name, a chapter, or the total).
   var table = document.getElementById("matrix");
   if (!table) return;

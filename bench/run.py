@@ -1,0 +1,286 @@
+"""Build speed at scale, side by side with MkDocs and Hugo on equivalent pages.
+
+    python3 bench/run.py            # seed, 1k, 10k, 100k tasks; MkDocs and Hugo beside each (minutes)
+    python3 bench/run.py --quick    # seed and 1k, one run each (about a minute)
+    python3 bench/run.py --sizes seed,10000 --runs 5 --no-others
+
+For every size: the content is made by reportsite.synth (the seed is content/tasks.yaml), then
+`python3 build.py --content … --out …` runs as a fresh process (start-up included) several times;
+the table shows the median wall time, time per task, peak RSS of the largest process, output size,
+file count and the largest file. MkDocs (pip-installed into bench/.venv by this script) and Hugo
+(Debian's `hugo` package, installed with apt-get when missing and allowed) build the same set of
+pages from equivalent Markdown: one page per chapter (every task with its units) and one per unit
+(its tasks), with links between them. Their times are printed as ratios to ours. Results go to
+bench/results/latest.json (git-ignored). Build-time targets are figures to read, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+VENV = ROOT / "bench" / ".venv"
+SEED = ROOT / "content" / "tasks.yaml"
+MKDOCS_MAX = 10_000  # above this MkDocs takes hours (its cost grows faster than linearly)
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds of one run (a fresh process: start-up included) and its peak RSS in kB.
+
+    os.wait4 gives the rusage of that child alone; ru_maxrss is the largest of it and the worker
+    processes it waited for (so a parallel build reports its biggest process, not the sum)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def folder_stats(folder: Path) -> dict:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    html = [p for p in files if p.suffix == ".html"]
+    largest = max(files, key=lambda p: p.stat().st_size)
+    largest_html = max(html, key=lambda p: p.stat().st_size) if html else largest
+    return {
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "largest": largest.relative_to(folder).as_posix(),
+        "largest_bytes": largest.stat().st_size,
+        "largest_html": largest_html.relative_to(folder).as_posix(),
+        "largest_html_bytes": largest_html.stat().st_size,
+    }
+
+
+# ---------------------------------------------------------------- the same pages as Markdown
+
+
+def markdown_pages(content: Path) -> dict[str, str]:
+    """One Markdown page per chapter and per unit, like our chapter and unit pages."""
+    from reportsite.loader import load
+
+    report, _ = load(str(content))
+    slug = {u.name: u.slug for u in report.units}
+    out: dict[str, str] = {}
+
+    def units_md(names, prefix: str) -> str:
+        return "、".join(f"[{n}]({prefix}units/{slug[n]}.md)" for n in names)
+
+    for c in report.chapters:
+        lines = [f"# {c.numeral}、{c.title}", ""]
+        blocks = [(None, c.direct_tasks)] + [(s, s.tasks) for s in c.sections]
+        for s, tasks in blocks:
+            if s is not None:
+                lines += [f"## （{s.number}）{s.title}", ""]
+            for t in tasks:
+                lines.append(f"**{t.number}.** {t.text}")
+                lines.append("")
+                if t.lead:
+                    lines.append(f"- 牵头单位：{units_md(t.lead, '../')}")
+                if t.responsible:
+                    lines.append(f"- 责任单位：{units_md(t.responsible, '../')}")
+                lines.append("")
+        out[f"chapters/{c.number}.md"] = "\n".join(lines)
+    for u in report.units:
+        lines = [f"# {u.name}", ""]
+        for role, label in (("lead", "牵头"), ("responsible", "责任")):
+            items = [a for a in report.assignments[u.name] if a.role == role]
+            lines += [f"## 作为{label}单位（{len(items)} 项）", ""]
+            for a in items:
+                t = a.task
+                lines.append(f"1. [第{t.number}项](../chapters/{t.chapter}.md#task-{t.number}) {t.text}")
+            lines.append("")
+        out[f"units/{u.slug}.md"] = "\n".join(lines)
+    out["index.md"] = f"# {report.title}\n\n" + "\n".join(
+        f"- [{c.numeral}、{c.title}](chapters/{c.number}.md)" for c in report.chapters
+    )
+    return out
+
+
+def mkdocs_project(pages: dict[str, str], where: Path) -> Path:
+    docs = where / "docs"
+    for path, text in pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    (where / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: false\n", encoding="utf-8")
+    return where
+
+
+def hugo_project(pages: dict[str, str], where: Path) -> Path:
+    content = where / "content"
+    for path, text in pages.items():
+        title, _, body = text.partition("\n")
+        body = body.replace(".md#", "/#").replace(".md)", "/)")  # Hugo's pretty URLs
+        target = content / ("_index.md" if path == "index.md" else path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f'---\ntitle: "{title[2:]}"\n---\n{body}', encoding="utf-8")
+    layouts = where / "layouts" / "_default"
+    layouts.mkdir(parents=True, exist_ok=True)
+    page = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+        "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
+    )
+    (layouts / "single.html").write_text(page, encoding="utf-8")
+    (layouts / "list.html").write_text(page, encoding="utf-8")
+    (where / "config.toml").write_text(
+        'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n',
+        encoding="utf-8",
+    )
+    return where
+
+
+def setup_others(want: bool) -> tuple[str | None, str | None]:
+    """Paths of mkdocs (in bench/.venv) and hugo; installs them when missing."""
+    if not want:
+        return None, None
+    mkdocs = VENV / "bin" / "mkdocs"
+    if not mkdocs.exists():
+        print("setting up bench/.venv with MkDocs …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", "mkdocs>=1.6,<2"], check=True)
+    hugo = shutil.which("hugo")
+    if not hugo and shutil.which("apt-get"):
+        print("installing Debian's hugo …", flush=True)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "hugo"], check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        hugo = shutil.which("hugo")
+    return (str(mkdocs) if mkdocs.exists() else None), hugo
+
+
+# ---------------------------------------------------------------- the run
+
+
+def bench_size(label: str, tasks: int, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None) -> dict:
+    if label == "seed":
+        content = SEED
+    else:
+        content = work / f"synth-{tasks}.yaml"
+        if not content.exists():
+            from reportsite.synth import generate
+
+            content.write_text(generate(tasks), encoding="utf-8")
+    out = work / f"site-{label}"
+    cmd = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "-q"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    times, rss = [], 0
+    for i in range(runs):
+        t, r = timed(cmd, cwd=ROOT)
+        times.append(t)
+        rss = max(rss, r)
+        print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
+    from reportsite.loader import load
+
+    report, _ = load(str(content))
+    row = {
+        "size": label,
+        "tasks": len(report.tasks),
+        "units": len(report.units),
+        "content_bytes": content.stat().st_size,
+        "runs": runs,
+        "times": [round(t, 3) for t in times],
+        "median_s": round(statistics.median(times), 3),
+        "per_task_ms": round(statistics.median(times) / len(report.tasks) * 1000, 4),
+        "peak_rss_mb": round(rss / 1024, 1),
+        **folder_stats(out),
+    }
+    shutil.rmtree(out, ignore_errors=True)
+    if mkdocs or hugo:
+        md = markdown_pages(content)
+        row["equivalent_pages"] = len(md)
+    if mkdocs and len(report.tasks) <= MKDOCS_MAX:
+        proj = mkdocs_project(md, work / f"mkdocs-{label}")
+        t_m = []
+        for i in range(runs if len(report.tasks) <= 1000 else 1):
+            t, _ = timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
+            t_m.append(t)
+            print(f"  {label}: mkdocs run {i + 1}: {t:.2f} s", flush=True)
+        row["mkdocs_s"] = round(statistics.median(t_m), 3)
+        row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
+        shutil.rmtree(proj, ignore_errors=True)
+    if hugo:
+        proj = hugo_project(md, work / f"hugo-{label}")
+        t_h = []
+        for i in range(runs):
+            t, _ = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
+            t_h.append(t)
+            print(f"  {label}: hugo run {i + 1}/{runs}: {t:.2f} s", flush=True)
+        row["hugo_s"] = round(statistics.median(t_h), 3)
+        row["hugo_ratio"] = round(row["median_s"] / row["hugo_s"], 2)
+        shutil.rmtree(proj, ignore_errors=True)
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    head = f"{'size':>7} {'tasks':>7} {'units':>5} {'median s':>9} {'ms/task':>8} {'RSS MB':>7} {'files':>6} {'MB out':>7} {'largest HTML':>30} {'MkDocs s':>9} {'MkDocs/ours':>11} {'Hugo s':>7} {'ours/Hugo':>9}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        largest = f"{r['largest_html']} {r['largest_html_bytes'] / 1024:.0f} kB"
+        lines.append(
+            f"{r['size']:>7} {r['tasks']:>7} {r['units']:>5} {r['median_s']:>9.2f} {r['per_task_ms']:>8.3f} {r['peak_rss_mb']:>7.0f} "
+            f"{r['files']:>6} {r['bytes'] / 1e6:>7.1f} {largest:>30} "
+            f"{r.get('mkdocs_s', float('nan')):>9.2f} {r.get('mkdocs_ratio', float('nan')):>10.1f}x "
+            f"{r.get('hugo_s', float('nan')):>7.2f} {r.get('hugo_ratio', float('nan')):>8.2f}x"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="seed and 1k tasks, one run each")
+    p.add_argument("--sizes", default="seed,1000,10000,100000", help="comma-separated: seed or a number of tasks")
+    p.add_argument("--runs", type=int, default=3, help="runs per size up to 10k (median shown; default 3)")
+    p.add_argument("--runs-big", type=int, default=1, help="runs at sizes above 10k (default 1: minutes each)")
+    p.add_argument("--jobs", type=int, default=None, help="pass --jobs to build.py (default: its own, all cores)")
+    p.add_argument("--no-others", action="store_true", help="skip MkDocs and Hugo")
+    args = p.parse_args(argv)
+    sizes = ["seed", "1000"] if args.quick else args.sizes.split(",")
+    runs = 1 if args.quick else args.runs
+    mkdocs, hugo = setup_others(not args.no_others)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    work = RESULTS / "work"
+    work.mkdir(exist_ok=True)
+    rows = []
+    for s in sizes:
+        tasks = 143 if s == "seed" else int(s)
+        print(f"size {s} …", flush=True)
+        rows.append(bench_size(s, tasks, runs if tasks <= 10_000 else args.runs_big, work, mkdocs, hugo, args.jobs))
+    text = table(rows)
+    print()
+    print(text)
+    by = {r["size"]: r for r in rows}
+    if "1000" in by and "100000" in by:
+        print(f"\ntime per task at 100k / at 1k: {by['100000']['per_task_ms'] / by['1000']['per_task_ms']:.2f}")
+    meta = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+        "mkdocs": bool(mkdocs),
+        "hugo": subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else None,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / "latest.txt").write_text(text + "\n", encoding="utf-8")
+    print(f"\nsaved {RESULTS.relative_to(ROOT)}/latest.json and latest.txt (load average now {meta['load_average_at_end'][0]:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Splitting big pages, so that a report of 100,000 tasks still gives pages a browser opens at once.
+
+A chapter longer than model.CHAPTER_PART_TASKS is printed on chapters/K.html, chapters/K-2.html, …
+(cut between sections); a unit with more than UNIT_PART_ITEMS tasks gets units/<slug>.html and
+units/<slug>/2.html, …; the matrix shows MATRIX_ROWS units per page (matrix.html, matrix-2.html, …).
+Reports of the real size (the seed) stay on one page each, with the same addresses. Every part
+page carries a `parts` navigation whose links say which task numbers they hold (data-tasks), so
+site.js can send an old `chapters/K.html#task-N` link on to the part that has task N.
+"""
+
+from __future__ import annotations
+
+from .model import ROLES, Assignment, Report, Unit
+
+UNIT_PART_ITEMS = 300
+MATRIX_ROWS = 300
+
+
+def unit_part_path(unit: Unit, part: int) -> str:
+    return f"units/{unit.slug}.html" if part == 1 else f"units/{unit.slug}/{part}.html"
+
+
+def matrix_path(part: int) -> str:
+    return "matrix.html" if part == 1 else f"matrix-{part}.html"
+
+
+def unit_parts(report: Report, name: str, limit: int | None = None) -> list[list[tuple[str, int, list[Assignment]]]]:
+    """A unit's tasks grouped by role and chapter, cut into parts of at most `limit` tasks.
+
+    A (role, chapter) group starts a new part when it would overflow the current one; a group bigger
+    than a whole part is continued on the next one."""
+    limit = limit or UNIT_PART_ITEMS
+    groups: dict[tuple[str, int], list[Assignment]] = {}
+    for a in report.assignments[name]:
+        groups.setdefault((a.role, a.task.chapter), []).append(a)
+    ordered = [(role, c.number) for role in ROLES for c in report.chapters if (role, c.number) in groups]
+    parts: list[list[tuple[str, int, list[Assignment]]]] = [[]]
+    used = 0
+    for role, chapter in ordered:
+        items = groups[(role, chapter)]
+        if used and used + len(items) > limit:
+            parts.append([])
+            used = 0
+        while items:
+            room = limit - used
+            if room <= 0:
+                parts.append([])
+                used, room = 0, limit
+            parts[-1].append((role, chapter, items[:room]))
+            used += len(items[:room])
+            items = items[room:]
+    return parts
+
+
+def anchor_parts(parts: list[list[tuple[str, int, list[Assignment]]]]) -> dict[tuple[str, int], int]:
+    """(role, chapter) -> the part where its heading first appears."""
+    where: dict[tuple[str, int], int] = {}
+    for i, part in enumerate(parts, 1):
+        for role, chapter, _ in part:
+            where.setdefault((role, chapter), i)
+    return where
+
+
+def parts_nav(hrefs: list[str], current: int, numbers: list[list[int]] | None = None, labels: list[str] | None = None) -> list[dict] | None:
+    """The context of templates/parts.html; None when there is only one page."""
+    if len(hrefs) < 2:
+        return None
+    nav = []
+    for i, href in enumerate(hrefs, 1):
+        nums = numbers[i - 1] if numbers else []
+        nav.append(
+            {
+                "href": href,
+                "label": labels[i - 1] if labels else f"第{i}页",
+                "current": i == current,
+                "tasks": f"{min(nums)}-{max(nums)}" if nums else "",
+            }
+        )
+    return nav

@@ -1,0 +1,109 @@
+"""Big pages are split (reportsite/paging.py); the real report keeps one page each, same addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_links import check_links
+from util import SEED, run_cli, soup
+
+from reportsite import model, paging
+
+
+def test_seed_pages_are_not_split(seed_site, seed_report):
+    assert {c.parts for c in seed_report.chapters} == {1}
+    assert {t.part for t in seed_report.tasks} == {1}
+    assert sorted(p.name for p in (seed_site / "chapters").iterdir()) == [f"{k}.html" for k in range(1, 9)]
+    assert not list(seed_site.glob("matrix-*.html"))
+    assert [p for p in (seed_site / "units").iterdir() if p.is_dir()] == []
+    assert soup(seed_site / "chapters/4.html").find(id="task-53")
+    assert soup(seed_site / "chapters/4.html").find("nav", class_="parts") is None
+    assert len(soup(seed_site / "matrix.html").select("tbody tr")) == 59
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory):
+    """The seed built with tiny limits, so that every kind of split happens."""
+    out = tmp_path_factory.mktemp("split") / "site"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(model, "CHAPTER_PART_TASKS", 30)
+    mp.setattr(paging, "UNIT_PART_ITEMS", 20)
+    mp.setattr(paging, "MATRIX_ROWS", 25)
+    try:
+        code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")
+        assert code == 0, err
+        from reportsite.loader import load
+
+        report, _ = load(str(SEED))
+    finally:
+        mp.undo()
+    return out, report
+
+
+def test_long_chapter_is_cut_between_sections(split_site):
+    site, report = split_site
+    ch8 = report.chapters[7]
+    assert len(ch8.tasks) == 42 and ch8.parts == 2
+    first, second = soup(site / "chapters/8.html"), soup(site / "chapters/8-2.html")
+    ids1 = [a["id"] for a in first.select("article.task")]
+    ids2 = [a["id"] for a in second.select("article.task")]
+    assert ids1 == [f"task-{n}" for n in range(102, 129)]  # sections 1-6: 27 tasks
+    assert ids2 == [f"task-{n}" for n in range(129, 144)]  # sections 7-8 would overflow 30
+    assert [h.get_text() for h in second.select("section.section h2")][0].startswith("（七）")
+    nav = first.find("nav", class_="parts")
+    assert [a["href"] for a in nav.find_all("a")] == ["8-2.html"]
+    assert nav.find("a")["data-tasks"] == "129-143"
+    assert nav.find(attrs={"aria-current": "page"}).get_text() == "第1页"
+
+
+def test_every_task_is_printed_once_where_its_address_says(split_site):
+    site, report = split_site
+    seen: dict[str, str] = {}
+    for page in sorted((site / "chapters").glob("*.html")):
+        for art in soup(page).select("article.task"):
+            assert art["id"] not in seen
+            seen[art["id"]] = page.relative_to(site).as_posix()
+    from reportsite.pages import task_path
+
+    assert seen == {f"task-{t.number}": task_path(t).split("#")[0] for t in report.tasks}
+    assert task_path(report.task_by_number[130]) == "chapters/8-2.html#task-130"
+
+
+def test_big_unit_and_matrix_are_split_and_links_resolve(split_site):
+    site, report = split_site
+    unit = report.unit_by_name["发展改革和统计局"]
+    assert len(report.assignments[unit.name]) == 42
+    pages = [site / "units/fazhangaigehetongjiju.html", *sorted((site / "units/fazhangaigehetongjiju").glob("*.html"))]
+    assert [p.name for p in pages] == ["fazhangaigehetongjiju.html", "2.html", "3.html"]
+    items = [li["data-task"] for p in pages for li in soup(p).select("li[data-task]")]
+    assert sorted(items, key=int) == sorted((str(a.task.number) for a in report.assignments[unit.name]), key=int)
+    assert all(len(soup(p).select("li[data-task]")) <= 20 for p in pages)
+    matrix = [site / "matrix.html", site / "matrix-2.html", site / "matrix-3.html"]
+    rows = [tr["data-unit"] for p in matrix for tr in soup(p).select("tbody tr")]
+    assert rows == [u.name for u in report.sorted_units()] and not (site / "matrix-4.html").exists()
+    assert check_links(site) == []
+
+
+def test_split_build_is_the_same_on_two_processes(split_site, tmp_path, monkeypatch):
+    from reportsite import parallel
+
+    monkeypatch.setattr(model, "CHAPTER_PART_TASKS", 30)
+    monkeypatch.setattr(paging, "UNIT_PART_ITEMS", 20)
+    monkeypatch.setattr(paging, "MATRIX_ROWS", 25)
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    code, _, err = run_cli("--content", str(SEED), "--out", str(tmp_path / "two"), "-q", "-j", "2")
+    assert code == 0, err
+    site = split_site[0]
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert all((site / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
+
+
+def test_old_task_link_is_forwarded_to_its_part(split_site, page):
+    site, _ = split_site
+    page.goto((site / "chapters/8.html").as_uri() + "#task-135")  # file://, as from a USB stick
+    page.wait_for_url("**/chapters/8-2.html#task-135")
+    assert page.locator("#task-135").is_visible()
+    page.goto((site / "chapters/8.html").as_uri() + "#task-105")  # on this page: stays
+    assert Path(page.url.split("#")[0]).name == "8.html"
