@@ -52,6 +52,8 @@ class Page:
 def make_env(templates: Path):
     import jinja2
 
+    from .cache import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -59,6 +61,7 @@ def make_env(templates: Path):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache(),  # compiled templates kept between builds (reportsite/cache.py)
     )
     return env
 

@@ -6,9 +6,33 @@ import re
 
 
 def _pinyin(text: str, tone: bool = False) -> list[str]:
-    from pypinyin import Style, lazy_pinyin  # imported lazily: its dictionaries are large
+    key = ("3:" if tone else "0:") + text
+    cached = _cache().get(key)  # pypinyin's import alone takes longer than a whole cached build
+    if cached is None:
+        from pypinyin import Style, lazy_pinyin  # imported lazily: its dictionaries are large
 
-    return lazy_pinyin(text, style=Style.TONE3 if tone else Style.NORMAL, errors="default")
+        cached = lazy_pinyin(text, style=Style.TONE3 if tone else Style.NORMAL, errors="default")
+        _cache().put(key, cached)
+    return list(cached)
+
+
+_CACHE = None
+
+
+def _cache():
+    """Pinyin already computed, in the user's cache, keyed by pypinyin's installed files (reportsite/cache.py)."""
+    global _CACHE
+    if _CACHE is None:
+        import importlib.util
+        import os
+
+        from .cache import JsonCache
+
+        spec = importlib.util.find_spec("pypinyin")
+        origin = spec.origin if spec and spec.origin else ""
+        stamp = f"{origin}:{os.stat(origin).st_mtime_ns if origin else 0}"
+        _CACHE = JsonCache("pinyin.json", stamp)
+    return _CACHE
 
 
 def slugify(name: str) -> str:

@@ -1,0 +1,76 @@
+"""A small per-user cache that keeps repeat builds fast: pinyin of unit names, compiled templates.
+
+Only derived data goes here, each entry keyed by what it derives from, so a build gives the same
+bytes with or without it. The folder is $REPORTSITE_CACHE, else $XDG_CACHE_HOME/reportsite, else
+~/.cache/reportsite; REPORTSITE_CACHE=off disables it, and an unwritable folder is simply skipped.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path | None:
+    env = os.environ.get("REPORTSITE_CACHE")
+    if env == "off":
+        return None
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportsite"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base if os.access(base, os.W_OK) else None
+
+
+class JsonCache:
+    """A dict persisted as one JSON file, written back (atomically) at exit when it grew."""
+
+    def __init__(self, name: str, stamp: str) -> None:
+        self.data: dict[str, object] = {}
+        self.dirty = False
+        folder = cache_dir()
+        self.path = folder / name if folder else None
+        self.stamp = stamp
+        if self.path and self.path.exists():
+            try:
+                saved = json.loads(self.path.read_text(encoding="utf-8"))
+                if saved.get("stamp") == stamp:
+                    self.data = saved["data"]
+            except (OSError, ValueError, KeyError, AttributeError):
+                self.data = {}
+
+    def get(self, key: str):
+        return self.data.get(key)
+
+    def put(self, key: str, value) -> None:
+        self.data[key] = value
+        if not self.dirty and self.path:
+            self.dirty = True
+            pid = os.getpid()
+            atexit.register(lambda: os.getpid() == pid and self.save())
+
+    def save(self) -> None:
+        if not (self.path and self.dirty):
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps({"stamp": self.stamp, "data": self.data}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass
+
+
+def template_cache():
+    """Jinja's on-disk bytecode cache (it checks each template's source, so edits are never stale)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    import jinja2
+
+    path = folder / "templates"
+    path.mkdir(exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(path))
