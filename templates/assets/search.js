@@ -181,8 +181,18 @@
       if (query.number !== null && t.n === query.number) { score += 1000; ok = true; }
       if (ok) results.push({ t: t, score: score });
     }
-    // no terms: every task, in the report's order; otherwise best first, then by number
-    if (nt || query.number !== null) results.sort(function (a, b) { return b.score - a.score || a.t.n - b.t.n; });
+    // best first, ties in the report's order (a bucket per score: linear, even for 100,000 results)
+    if (nt || query.number !== null) {
+      var buckets = {}, scores = [];
+      for (i = 0; i < results.length; i++) {
+        var sc = results[i].score;
+        if (!buckets[sc]) { buckets[sc] = []; scores.push(sc); }
+        buckets[sc].push(results[i]);
+      }
+      scores.sort(function (a, b) { return b - a; });
+      results = [];
+      scores.forEach(function (sc) { results = results.concat(buckets[sc]); });
+    }
     unitList.sort(function (a, b) {
       var ea = exactUnit(units[a], terms), eb = exactUnit(units[b], terms);
       var ta = unitTotals[a].lead + unitTotals[a].responsible, tb = unitTotals[b].lead + unitTotals[b].responsible;
