@@ -84,6 +84,18 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+TEST_PAUSE = "REPORTSITE_TEST_PAUSE_IN_COMMIT"  # tests only: seconds to sleep with half the files written
+
+
+def _test_pause(tmp: Path) -> None:
+    """Lets tests/test_interrupt.py kill a build at a known point, half-way through writing."""
+    import sys
+    import time
+
+    print(f"paused in commit: {tmp}", file=sys.stderr, flush=True)
+    time.sleep(float(os.environ[TEST_PAUSE]))
+
+
 def commit(site: Site, out: Path) -> None:
     """Write the site into a temporary folder beside `out`, then swap it in."""
     out = out.absolute()
@@ -92,7 +104,11 @@ def commit(site: Site, out: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         made: set[Path] = set()
-        for path in sorted(site.files):
+        paths = sorted(site.files)
+        pause_at = len(paths) // 2 if os.environ.get(TEST_PAUSE) else -1
+        for n, path in enumerate(paths):
+            if n == pause_at:
+                _test_pause(tmp)
             target = tmp / path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
