@@ -197,6 +197,7 @@ def workbook_bytes(report: Report) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
+    wrap = Alignment(wrap_text=True, vertical="top")
     sheets = [
         ("任务", task_header(report), [task_row(report, t) for t in report.tasks]),
         ("按单位", *assignment_table(report)),
@@ -206,13 +207,13 @@ def workbook_bytes(report: Report) -> bytes:
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
         ws.append(header)
-        for r in rows:
-            ws.append(r)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
+        for i, r in enumerate(rows, 2):
+            for j, v in enumerate(r, 1):
+                cell = ws.cell(row=i, column=j, value=v)  # cell by cell: ws[ws.max_row] rescans the sheet
+                if isinstance(v, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                    if "\n" in cell.value or len(cell.value) > 30:
-                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    if "\n" in v or len(v) > 30:
+                        cell.alignment = wrap
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
