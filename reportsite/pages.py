@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +34,13 @@ def task_path(task: Task) -> str:
 def relative(target: str, page: str) -> str:
     """Path of `target` (site-relative, may carry #fragment) as seen from `page`."""
     path, _, frag = target.partition("#")
-    rel = _relpath(path, posixpath.dirname(page) or ".") if path else posixpath.basename(page)
+    rel = _relpath(path, _dirname(page)) if path else posixpath.basename(page)
     return rel + ("#" + frag if frag else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _dirname(page: str) -> str:
+    return posixpath.dirname(page) or "."
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -54,7 +60,7 @@ def make_env(templates: Path):
 
     from .cache import template_cache
 
-    env = jinja2.Environment(
+    env = _DictFirstEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -66,18 +72,50 @@ def make_env(templates: Path):
     return env
 
 
+def _dict_first_environment():
+    import jinja2
+
+    class DictFirst(jinja2.Environment):
+        """`t.number` on a page context's dicts is a key lookup: Jinja tries the attribute first and
+        pays for an AttributeError each time, which is a quarter of a big build. Templates use
+        `x['items']` where a key shadows a dict method, as before; anything else falls back."""
+
+        def getattr(self, obj, attribute):
+            if type(obj) is dict:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return DictFirst
+
+
+def _DictFirstEnvironment(**options):
+    return _dict_first_environment()(**options)
+
+
 class SiteContext:
     """What every page shares, and the helpers that turn model objects into link targets."""
 
     def __init__(self, report: Report):
         self.report = report
         self.units = report.unit_by_name
+        self._task_views: dict[int, dict] = {}
 
     def unit_ref(self, name: str) -> dict:
         u = self.units[name]
         return {"name": u.name, "href": unit_path(u)}
 
     def task_view(self, t: Task) -> dict:
+        """One view per task, shared by every page that shows it (a big report shows each task on
+        about six pages): treat it as read-only."""
+        view = self._task_views.get(t.number)
+        if view is None:
+            view = self._task_views[t.number] = self._make_task_view(t)
+        return view
+
+    def _make_task_view(self, t: Task) -> dict:
         ch = self.report.chapters[t.chapter - 1]
         sec = ch.sections[t.section - 1] if t.section else None
         return {
@@ -239,10 +277,11 @@ def matrix_page(sc: SiteContext) -> list[Page]:
     rows = []
     for u in r.sorted_units():
         where = anchor_parts(unit_parts(r, u.name))
+        counted = Counter((a.role, a.task.chapter) for a in r.assignments[u.name])  # = r.count(), in one pass
         cells = []
         for c in r.chapters:
-            lead = r.count(u.name, "lead", c.number)
-            resp = r.count(u.name, "responsible", c.number)
+            lead = counted[("lead", c.number)]
+            resp = counted[("responsible", c.number)]
             anchor = f"lead-ch{c.number}" if lead else f"responsible-ch{c.number}"
             cells.append(
                 {
