@@ -36,6 +36,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes rendering pages (default: all cores)")
     p.add_argument("--port", type=int, default=8000, help="serve: the port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit (needs WeasyPrint and fonts-noto-cjk)"
+    )
     return p
 
 
@@ -104,7 +107,17 @@ def run(args) -> int:
 
     out = Path(args.out)
     check_output_folder(out, [content, templates])
-    site = build_site(report, templates, jobs=args.jobs)
+    from . import pdf as handouts  # WeasyPrint itself is imported only when PDFs are made
+
+    pdf_progress = None
+    if args.pdf:
+        handouts.check_available()  # WeasyPrint and the fonts: a clear exit 2 before any work
+        pdf_progress = None if args.quiet else handouts.terminal_progress()
+    try:
+        site = build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=args.jobs)
+    except handouts.MissingGlyphs as exc:
+        shown = display_path(str(content))
+        raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
     commit(site, out)
     if not args.quiet:
         elapsed = time.perf_counter() - started

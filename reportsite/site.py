@@ -8,8 +8,10 @@ from .model import Report
 from .writer import Site
 
 
-def build_site(report: Report, templates: Path, jobs: int = 1) -> Site:
+def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1) -> Site:
+    """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made)."""
     from . import pages
+    from . import pdf as handouts
 
     site = Site()
     env = pages.make_env(templates)
@@ -19,10 +21,14 @@ def build_site(report: Report, templates: Path, jobs: int = 1) -> Site:
 
     page_list.append(targets.targets_page(report))
     progress.decorate(page_list, report)  # counts by status, export links
+    handouts.link_unit_pages(page_list, report, enabled=pdf)  # the link only when PDFs are made
     from .parallel import render_pages  # jobs > 1: several processes, same bytes
 
     for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
+    if pdf:
+        for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress).items():
+            site.add(path, data)
     for path, data in exports.all_exports(report).items():
         site.add(path, data)
     from .search import add_search

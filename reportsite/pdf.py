@@ -1,0 +1,369 @@
+"""PDF handouts: one more writer over the same model and templates (WeasyPrint, CSS paged media).
+
+`site/handout.pdf` is the whole report with a cover, a table of contents with page numbers, the unit
+index and the matrix; `site/pdf/units/<slug>.pdf` is one short handout per unit. The HTML for every
+PDF is rendered here with Jinja (cheap); WeasyPrint turns it into PDF bytes in worker processes (both
+cores). The bytes go through the same `Site.add()` and atomic swap as the pages.
+
+Chinese type needs Noto Serif CJK SC / Noto Sans CJK SC (Debian: fonts-noto-cjk). WeasyPrint only logs
+a warning when a character has no glyph and draws a box; here that fails the build instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .errors import Problem, UsageError
+from .model import KINDS, ROLES, Report, Unit
+
+FONT_PACKAGE = "fonts-noto-cjk"
+SERIF = "Noto Serif CJK SC"  # body text
+SANS = "Noto Sans CJK SC"  # headings, labels, the matrix
+HANDOUT = "handout.pdf"
+_NOTDEF = re.compile(r"\.notdef glyph.*\(U\+([0-9A-Fa-f]{4,6})\)")
+
+Progress = Callable[[int, int], None]
+
+
+def unit_pdf_path(unit: Unit) -> str:
+    return f"pdf/units/{unit.slug}.pdf"
+
+
+def link_unit_pages(page_list: list, report: Report, enabled: bool) -> None:
+    """Give each unit page (every part of a long one) `handout_pdf`: its PDF's path, or None when the
+    build makes no PDFs, so that there is never a dangling link."""
+    for p in page_list:
+        if p.template == "unit.html":
+            unit = report.unit_by_name[p.context["unit"]["name"]]
+            p.context["handout_pdf"] = unit_pdf_path(unit) if enabled else None
+
+
+class MissingGlyphs(Exception):
+    """Characters that no installed font can draw: the PDF would show boxes (exit status 1)."""
+
+    def __init__(self, chars: dict[str, list[str]]):
+        self.chars = chars  # character -> the PDFs it appears in
+        super().__init__(", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)))
+
+    def problems(self, report: Report, content_text: str, filename: str) -> list[Problem]:
+        """One located problem per character: its first place in the content file (task numbers too)."""
+        out = []
+        lines = content_text.splitlines()
+        for ch in sorted(self.chars):
+            tasks = [str(t.number) for t in report.tasks if ch in t.text]
+            where = f" (task {', '.join(tasks)})" if tasks else f" (in {', '.join(self.chars[ch][:3])})"
+            line, col = 1, 1
+            for i, text in enumerate(lines, 1):
+                if ch in text:
+                    line, col = i, text.index(ch) + 1
+                    break
+            message = (
+                f"no installed font has a glyph for '{ch}' (U+{ord(ch):04X}){where}: the PDF would print a box; "
+                f"install the Debian package {FONT_PACKAGE} ({SERIF}, {SANS}) or replace the character"
+            )
+            out.append(Problem(filename, line, col, message))
+        return out
+
+
+def _weasyprint_missing(exc: Exception) -> UsageError:
+    return UsageError(
+        f"--pdf needs WeasyPrint ({exc}); install it with `pip install -e '.[pdf]'` "
+        "or `bash scripts/setup.sh --all` (which also installs fonts-noto-cjk and libharfbuzz-subset0)"
+    )
+
+
+def installed_families(families: tuple[str, ...]) -> set[str]:
+    """The subset of `families` that fontconfig resolves to itself (not to a fallback font)."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = fontconfig.FcInitLoadConfigAndFonts()
+    found = set()
+    try:
+        for family in families:
+            pattern = fontconfig.FcPatternCreate()
+            fontconfig.FcPatternAddString(pattern, b"family", family.encode("utf-8"))
+            fontconfig.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
+            fontconfig.FcDefaultSubstitute(pattern)
+            result = ffi.new("FcResult *")
+            match = fontconfig.FcFontMatch(config, pattern, result)
+            fontconfig.FcPatternDestroy(pattern)
+            if match == ffi.NULL:
+                continue
+            value = ffi.new("FcChar8 **")
+            n = 0
+            while fontconfig.FcPatternGetString(match, b"family", n, value) == 0:  # FcResultMatch
+                if ffi.string(value[0]).decode("utf-8", "replace").lower() == family.lower():
+                    found.add(family)
+                    break
+                n += 1
+            fontconfig.FcPatternDestroy(match)
+    finally:
+        fontconfig.FcConfigDestroy(config)
+    return found
+
+
+def check_available(families: tuple[str, ...] | None = None) -> None:
+    """Fail early and clearly (UsageError, exit 2) when WeasyPrint or the CJK fonts are missing."""
+    families = families or (SERIF, SANS)
+    try:
+        import weasyprint  # noqa: F401
+        from weasyprint.text import ffi  # noqa: F401
+    except (ImportError, OSError) as exc:
+        raise _weasyprint_missing(exc) from None
+    missing = [f for f in families if f not in installed_families(families)]
+    if missing:
+        raise UsageError(
+            f"--pdf needs the fonts {', '.join(missing)}, which are not installed; "
+            f"install the Debian package {FONT_PACKAGE} (`apt-get install {FONT_PACKAGE}`, "
+            "or `bash scripts/setup.sh --all`)"
+        )
+
+
+def font_css(serif: str | None = None, sans: str | None = None) -> str:
+    """Serif for text, bold sans for headings and labels; every bold thing is sans, so that each PDF
+    embeds just two subset fonts (Serif Regular, Sans Bold): WeasyPrint keeps glyph ids, so each
+    CJK subset costs ~150 KB however few glyphs it holds."""
+    bold = (
+        "h1, h2, h3, b, strong, .role, .task-number, .index-name, .toc-chapter > a, "
+        ".matrix thead th, .matrix tfoot th, .matrix tfoot td, .matrix .row-total"
+    )
+    serif, sans = serif or SERIF, sans or SANS
+    return (
+        f'html, .toc-section > a, .index-count {{ font-family: "{serif}", serif; }}\n'
+        f'{bold} {{ font-family: "{sans}", sans-serif; font-weight: bold; }}\n'
+    )
+
+
+def stylesheets(templates: Path, fonts: str) -> list[str]:
+    return [(templates / "pdf" / "handout.css").read_text(encoding="utf-8"), fonts]
+
+
+def _created() -> str | None:
+    """The PDF dates: SOURCE_DATE_EPOCH when set (reproducible builds), else none at all."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    when = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---- contexts: the model as the two templates want it -------------------------------------------
+
+
+def _common(report: Report, sc) -> dict:
+    as_of = report.extra.get("as_of")
+    return {**sc.common(), "as_of": str(as_of) if as_of else None, "created": _created()}
+
+
+def handout_context(report: Report, sc) -> dict:
+    from .pages import _level, unit_counts
+    from .site import tasks_page
+
+    chapters = tasks_page(report).context["chapters"]  # the all-tasks page's chapters, sections and tasks
+    for view, c in zip(chapters, report.chapters, strict=True):
+        view["count"] = len(c.tasks)
+        for s, sv in zip(c.sections, view["sections"], strict=True):
+            sv["id"] = f"section-{c.number}-{s.number}"
+    groups = []
+    for kind, label in KINDS.items():
+        units = []
+        for u in report.sorted_units():
+            if u.kind != kind:
+                continue
+            entry = {"name": u.name, "slug": u.slug, "roles": [], "lead": [], "responsible": []}
+            for role in ROLES:
+                mine = [a for a in report.assignments[u.name] if a.role == role]
+                entry[role] = [a.task.number for a in mine]
+                if not mine:
+                    continue
+                vias = sorted({a.via for a in mine if a.via})
+                entry["roles"].append(
+                    {
+                        "label": report.labels[role],
+                        "direct": [a.task.number for a in mine if not a.via],
+                        "via": [{"name": v, "numbers": [a.task.number for a in mine if a.via == v]} for v in vias],
+                    }
+                )
+            units.append(entry)
+        if units:
+            groups.append({"label": label, "units": units})
+    rows = []
+    for u in report.sorted_units():
+        cells = []
+        for c in report.chapters:
+            lead = report.count(u.name, "lead", c.number)
+            resp = report.count(u.name, "responsible", c.number)
+            cells.append({"lead": lead, "responsible": resp, "level": _level(lead + resp)})
+        rows.append({"name": u.name, "cells": cells, **unit_counts(report, u.name)})
+    return {
+        **_common(report, sc),
+        "doc_title": report.title,
+        "counts": {
+            "tasks": len(report.tasks),
+            "chapters": len(report.chapters),
+            "sections": len(report.sections),
+            "units": len(report.units),
+        },
+        "chapters": chapters,
+        "groups": groups,
+        "matrix_rows": rows,
+    }
+
+
+def unit_context(report: Report, unit: Unit, sc) -> dict:
+    """A unit's tasks by role, then chapter (all of them: the site may split a long unit page)."""
+    from .pages import unit_counts
+
+    grouped: dict[tuple[str, int], list[dict]] = {}
+    for a in report.assignments[unit.name]:
+        grouped.setdefault((a.role, a.task.chapter), []).append({"task": sc.task_view(a.task), "via": a.via})
+    roles = []
+    for role in ROLES:
+        chapters = [
+            {"numeral": c.numeral, "title": c.title, "tasks": grouped[role, c.number]}
+            for c in report.chapters
+            if (role, c.number) in grouped
+        ]
+        roles.append(
+            {"role": role, "label": report.labels[role], "chapters": chapters, "count": report.count(unit.name, role)}
+        )
+    return {
+        **_common(report, sc),
+        "doc_title": f"{unit.name} · {report.title}",
+        "unit": {
+            "name": unit.name,
+            "kind": KINDS[unit.kind],
+            "aliases": list(unit.aliases),
+            "members": [{"name": m} for m in unit.members],
+            "collectives": [{"name": n} for n in report.collectives_of.get(unit.name, [])],
+        },
+        "counts": unit_counts(report, unit.name),
+        "roles": roles,
+        "partners": [{"name": n, "count": k} for n, k in report.partners[unit.name][:12]],
+    }
+
+
+# ---- rendering ----------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _no_fetching():
+    """The PDF templates load nothing: the stylesheet is passed in, and content cannot add resources."""
+    import weasyprint
+
+    fetcher = getattr(weasyprint, "URLFetcher", None)
+    return fetcher(allowed_protocols=()) if fetcher else None
+
+
+def html_to_pdf(html: str, css: list[str]) -> tuple[bytes, list[str]]:
+    """WeasyPrint: HTML -> (PDF bytes, WeasyPrint's warnings). Runs in a worker process."""
+    import weasyprint
+
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        doc = weasyprint.HTML(string=html, url_fetcher=_no_fetching())
+        data = doc.write_pdf(stylesheets=[weasyprint.CSS(string=c) for c in css])
+    finally:
+        logger.removeHandler(handler)
+    return data, handler.messages
+
+
+def _job(args: tuple[str, str, list[str]]) -> tuple[str, bytes, list[str]]:
+    path, html, css = args
+    data, warnings = html_to_pdf(html, css)
+    return path, data, warnings
+
+
+def render_documents(report: Report, templates: Path) -> list[tuple[str, str]]:
+    """(output path, HTML) for the handout, then for every unit, in a fixed order."""
+    from .pages import SiteContext, make_env
+
+    env = make_env(templates)
+    sc = SiteContext(report)
+    docs = [(HANDOUT, env.get_template("pdf/handout.html").render(handout_context(report, sc)))]
+    unit_template = env.get_template("pdf/unit.html")
+    for u in report.units:
+        docs.append((unit_pdf_path(u), unit_template.render(unit_context(report, u, sc))))
+    return docs
+
+
+def render_pdfs(
+    report: Report,
+    templates: Path,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    fonts: str | None = None,
+) -> dict[str, bytes]:
+    """Every PDF of the build, path -> bytes; raises MissingGlyphs rather than print boxes."""
+    docs = render_documents(report, templates)
+    css = stylesheets(templates, font_css() if fonts is None else fonts)
+    jobs = [(path, html, css) for path, html in docs]
+    workers = workers or min(2, os.cpu_count() or 1)
+    results: dict[str, bytes] = {}
+    missing: dict[str, list[str]] = {}
+    others: dict[str, list[str]] = {}
+    done = 0
+
+    def collect(path: str, data: bytes, warnings: list[str]) -> None:
+        nonlocal done
+        for w in warnings:
+            m = _NOTDEF.search(w)
+            if m:
+                missing.setdefault(chr(int(m.group(1), 16)), []).append(path)
+            else:  # e.g. a CSS property WeasyPrint ignores after someone edits the templates
+                others.setdefault(w, []).append(path)
+        results[path] = data
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+
+    if workers <= 1:
+        for job in jobs:
+            collect(*_job(job))
+    else:
+        import multiprocessing
+
+        # spawn, not fork: the caller may run threads (a test's browser), and fork would copy their locks
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_job, job) for job in jobs]  # the handout first: it takes longest
+            for future in as_completed(futures):
+                collect(*future.result())
+    for w, paths in sorted(others.items()):
+        more = f" (and {len(paths) - 1} more PDFs)" if len(paths) > 1 else ""
+        print(f"warning: {min(paths)}{more}: WeasyPrint: {w}", file=sys.stderr)
+    if missing:
+        raise MissingGlyphs({c: sorted(set(p)) for c, p in missing.items()})
+    return dict(sorted(results.items()))
+
+
+def terminal_progress(stream=None) -> Progress:
+    """'PDF 12/60' rewritten in place on a terminal; a line every tenth of the way otherwise."""
+    stream = stream or sys.stderr
+    tty = stream.isatty()
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done == total else ""
+            stream.write(f"\rPDF 讲义 {done}/{total}{end}")
+        elif done == total or done * 10 // total != (done - 1) * 10 // total:
+            stream.write(f"PDF 讲义 {done}/{total}\n")
+        stream.flush()
+
+    return show

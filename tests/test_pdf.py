@@ -1,0 +1,372 @@
+"""PDF handouts (`python build.py --pdf`, reportsite/pdf.py) and the print stylesheet (assets/print.css).
+
+The real report is built with --pdf once per session; its PDFs are read with pypdf and poppler
+(pdftotext, pdffonts). The print stylesheet is checked through Chromium's print-to-PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from util import MINIMAL, SEED, run_cli, soup, write
+
+ZHUJIAN = "住房和城乡建设局"
+
+
+def pdftotext(path: Path, first: int | None = None, last: int | None = None, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        args.append("-layout")
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line breaks in a PDF fall anywhere in Chinese text."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_texts(path: Path) -> list[str]:
+    return [squash(t) for t in pdftotext(path).split("\f")[:-1]]
+
+
+HEADER_ROW = re.compile(r"^\s*单位\s+一\s+二\s+三\s+四\s+五\s+六\s+七\s+八\s+合计\s*$", re.M)
+
+
+def matrix_layout(path: Path, report) -> list[tuple[int, list[str]]]:
+    """Per page: how many times the matrix header row (单位 一 … 八 合计) is printed, and the matrix rows
+    (a unit's name, then 'lead / responsible' counts) on it, whitespace removed."""
+    names = "|".join(re.escape(u.name) for u in report.units)
+    row = re.compile(rf"^\s*(?:{names})\s.*\d+\s*/\s*\d+\s*$", re.M)
+    return [
+        (len(HEADER_ROW.findall(t)), [squash(r) for r in row.findall(t)])
+        for t in pdftotext(path, layout=True).split("\f")[:-1]
+    ]
+
+
+def matrix_row(report, name: str) -> str:
+    cells = []
+    for c in report.chapters:
+        lead, resp = report.count(name, "lead", c.number), report.count(name, "responsible", c.number)
+        cells.append(f"{lead}/{resp}" if lead + resp else "")
+    return name + "".join(cells) + f"{report.count(name, 'lead')}/{report.count(name, 'responsible')}"
+
+
+@pytest.fixture(scope="session")
+def pdf_build(tmp_path_factory):
+    """The real content built with --pdf (not quiet: the progress lines are checked too)."""
+    out = tmp_path_factory.mktemp("pdf") / "site"
+    code, stdout, stderr = run_cli("--content", str(SEED), "--out", str(out), "--pdf")
+    assert code == 0, stderr
+    return out, stdout, stderr
+
+
+@pytest.fixture(scope="session")
+def pdf_site(pdf_build) -> Path:
+    return pdf_build[0]
+
+
+@pytest.fixture(scope="session")
+def handout(pdf_site):
+    path = pdf_site / "handout.pdf"
+    return path, pypdf.PdfReader(path), page_texts(path)
+
+
+def outline_pages(reader: pypdf.PdfReader) -> list[tuple[str, int, list]]:
+    """Top-level bookmarks: (title, 1-based page, children)."""
+    items, out = reader.outline, []
+    for i, item in enumerate(items):
+        if isinstance(item, list):
+            continue
+        children = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], list) else []
+        out.append((item.title, reader.get_destination_page_number(item) + 1, children))
+    return out
+
+
+# ---- handout.pdf ---------------------------------------------------------------------------------
+
+
+def test_handout_has_every_task_number_and_text(handout, seed_report):
+    _, _, pages = handout
+    body = "".join(pages)
+    missing = [t.number for t in seed_report.tasks if squash(f"{t.number}.{t.text}") not in body]
+    assert missing == []
+    assert len(seed_report.tasks) == 143
+
+
+def test_cover_contents_and_metadata(handout, seed_report):
+    _, reader, pages = handout
+    cover = pages[0]
+    assert "2021年政府工作报告重点工作责任单位" in cover and "济源市人民政府" in cover and "2021年" in cover
+    assert "第1页" not in cover  # no footer on the cover
+    assert pages[1].startswith("济源市人民政府·2021年政府工作报告重点工作责任单位目录")
+    assert reader.metadata.title == "2021年政府工作报告重点工作责任单位"
+    assert reader.metadata.author == "济源市人民政府"
+    assert reader.metadata.creation_date is None  # no SOURCE_DATE_EPOCH: no date at all (reproducible)
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_toc_page_numbers_are_the_chapter_start_pages(handout, seed_report):
+    path, reader, pages = handout
+    toc = pdftotext(path, 2, layout=True)
+    listed = {}
+    for line in toc.splitlines():
+        m = re.match(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", line)
+        if m:
+            listed[squash(m.group(1))] = int(m.group(2))
+    chapter_titles = [squash(f"{c.numeral}、{c.title}") for c in seed_report.chapters]
+    assert [t for t in listed if t in chapter_titles] == chapter_titles
+    starts = {squash(title): page for title, page, _ in outline_pages(reader)}
+    for title in [*chapter_titles, "责任单位索引", "责任矩阵"]:
+        page = listed[title]
+        assert starts[title] == page, title
+        assert title in pages[page - 1]
+        if page - 1 > 2:  # (page 2 is the contents, which names every chapter)
+            assert title not in pages[page - 2], f"{title} already on page {page - 1}"
+    assert listed["一、今年经济社会发展主要预期目标"] == 3  # cover, contents, then chapter 1
+
+
+def test_bookmarks_follow_the_headings(handout, seed_report):
+    _, reader, _ = handout
+    top = outline_pages(reader)
+    assert [t for t, _, _ in top] == [
+        "目录",
+        *[f"{c.numeral}、{c.title}" for c in seed_report.chapters],
+        "责任单位索引",
+        "责任矩阵",
+    ]
+    chapter2 = top[2]
+    assert [c.title for c in chapter2[2]] == [
+        f"（{n}）{s.title}" for n, s in zip("一二三四五", seed_report.chapters[1].sections, strict=True)
+    ]
+
+
+def test_running_header_and_page_footer(handout, seed_report):
+    _, reader, pages = handout
+    total = len(pages)
+    for i, text in enumerate(pages[1:], 2):
+        assert f"第{i}页共{total}页" in text
+    starts = {t: p for t, p, _ in outline_pages(reader)}
+    last = seed_report.chapters[-1]
+    title = f"{last.numeral}、{last.title}"
+    first, end = starts[title], starts["责任单位索引"] - 1
+    assert end - first >= 2  # chapter 8 (42 tasks) runs over several pages …
+    for p in range(first, end + 1):
+        assert squash(title) in pages[p - 1]  # … each carrying its title in the running header
+    assert "责任单位索引" in pages[starts["责任单位索引"]]  # the page after the index starts
+
+
+def test_unit_index_lists_each_units_task_numbers(handout, seed_report):
+    _, _, pages = handout
+    body = "".join(pages)
+    leads = [a.task.number for a in seed_report.assignments[ZHUJIAN] if a.role == "lead"]
+    assert leads == [11, 12, 13, 29, 52, 59]
+    assert squash(f"{ZHUJIAN}牵头单位6项·责任单位22项牵头单位：11、12、13、29、52、59") in body
+    assert "经“各街道办事处”：" in body
+
+
+def test_matrix_on_landscape_pages_with_repeated_header(handout, seed_report):
+    path, reader, pages = handout
+    start = {t: p for t, p, _ in outline_pages(reader)}["责任矩阵"]
+    assert start < len(pages)  # more than one matrix page
+    for i, page in enumerate(reader.pages, 1):
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert (w > h) == (i >= start), f"page {i}: {w} x {h}"
+    layout = matrix_layout(path, seed_report)[start - 1 :]
+    assert [headers for headers, _ in layout] == [1] * len(layout)  # the header row on every matrix page
+    rows = [r for _, page_rows in layout for r in page_rows]
+    assert rows == [matrix_row(seed_report, u.name) for u in seed_report.sorted_units()]
+    assert matrix_row(seed_report, ZHUJIAN) == "住房和城乡建设局4/00/12/100/20/20/10/66/22"
+
+
+def test_every_font_is_embedded_and_chinese(pdf_site):
+    pdfs = [pdf_site / "handout.pdf", *sorted((pdf_site / "pdf" / "units").glob("*.pdf"))]
+    assert len(pdfs) == 60
+    names = set()
+    for path in pdfs:
+        rows = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()[
+            2:
+        ]
+        assert rows, path
+        for row in rows:
+            cols = row.split()
+            assert cols[-5:-2] == ["yes", "yes", "yes"], f"{path.name}: not embedded+subset+unicode: {row}"
+            names.add(cols[0].split("+", 1)[1])
+    assert names == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"}
+
+
+def test_build_shows_pdf_progress_and_no_weasyprint_warnings(pdf_build):
+    _, stdout, stderr = pdf_build
+    lines = stderr.splitlines()
+    assert [ln for ln in lines if ln.startswith("PDF 讲义")] == [f"PDF 讲义 {k}/60" for k in range(6, 61, 6)]
+    assert "WeasyPrint" not in stderr
+    assert stdout.startswith("built ")
+
+
+# ---- unit PDFs -------------------------------------------------------------------------------------
+
+
+def unit_pdf_roles(path: Path, report) -> dict[str, set[int]]:
+    """The tasks found in a unit PDF, by role: every task whose 'N.text' appears in that role's part."""
+    text = squash(pdftotext(path))
+    labels = report.labels
+    lead_part, _, resp_part = text.partition(f"作为{labels['responsible']}（")
+    return {
+        role: {t.number for t in report.tasks if squash(f"{t.number}.{t.text}") in part}
+        for role, part in (("lead", lead_part), ("responsible", resp_part))
+    }
+
+
+def test_unit_pdf_holds_exactly_the_units_tasks(pdf_site, seed_report):
+    unit = seed_report.unit_by_name[ZHUJIAN]
+    path = pdf_site / "pdf" / "units" / f"{unit.slug}.pdf"
+    expected = {
+        role: {a.task.number for a in seed_report.assignments[ZHUJIAN] if a.role == role}
+        for role in ("lead", "responsible")
+    }
+    assert len(expected["lead"]) == 6 and len(expected["responsible"]) == 22
+    assert unit_pdf_roles(path, seed_report) == expected
+    text = squash(pdftotext(path))
+    assert "作为牵头单位（6项）" in text and "作为责任单位（22项）" in text
+    assert squash("2021年政府工作报告重点工作责任单位") in text and "2021年" in text
+    # co-assigned units in full: task 11 is led by 住建局 with 城投建设发展有限公司 and 轵城镇人民政府
+    assert squash("牵头单位：住房和城乡建设局；责任单位：城投建设发展有限公司、轵城镇人民政府") in text
+
+
+def test_member_unit_pdf_names_the_collective(pdf_site, seed_report):
+    name = "济水街道办事处"
+    path = pdf_site / "pdf" / "units" / f"{seed_report.unit_by_name[name].slug}.pdf"
+    got = unit_pdf_roles(path, seed_report)
+    assert got == {"lead": set(), "responsible": {a.task.number for a in seed_report.assignments[name]}}
+    text = squash(pdftotext(path))
+    assert "经集体单位“各街道办事处”分配" in text
+    assert "第1页共1页" in text
+
+
+def test_unit_pages_link_their_pdf_only_when_built(pdf_site, seed_site, seed_report):
+    for unit in seed_report.units:
+        links = [
+            a["href"]
+            for a in soup(pdf_site / "units" / f"{unit.slug}.html").find_all("a")
+            if a["href"].endswith(".pdf")
+        ]
+        assert links == [f"../pdf/units/{unit.slug}.pdf"]
+        assert (pdf_site / "units" / links[0]).resolve().is_file()
+        plain = soup(seed_site / "units" / f"{unit.slug}.html")
+        assert not [a for a in plain.find_all("a") if ".pdf" in a.get("href", "")]
+    assert not (seed_site / "pdf").exists() and not (seed_site / "handout.pdf").exists()
+
+
+# ---- reproducibility and failures -------------------------------------------------------------------
+
+
+def test_same_input_gives_identical_pdf_bytes(tmp_path, monkeypatch):
+    content = write(tmp_path, MINIMAL)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_cli("--content", str(content), "--out", str(a), "--pdf", "-q")[0] == 0
+    assert run_cli("--content", str(content), "--out", str(b), "--pdf", "-q")[0] == 0
+    pdfs = sorted(p.relative_to(a) for p in a.rglob("*.pdf"))
+    assert [str(p) for p in pdfs] == [
+        "handout.pdf",
+        "pdf/units/fazhangaigeweiyuanhui.pdf",
+        "pdf/units/zhufanghechengxiangjiansheju.pdf",
+    ]
+    for p in pdfs:
+        assert (a / p).read_bytes() == (b / p).read_bytes(), p
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1640995200")
+    c = tmp_path / "c"
+    assert run_cli("--content", str(content), "--out", str(c), "--pdf", "-q")[0] == 0
+    meta = pypdf.PdfReader(c / "handout.pdf").metadata
+    assert meta["/CreationDate"] == "D:20220101000000Z" and meta["/ModDate"] == "D:20220101000000Z"
+
+
+def test_missing_glyph_fails_the_build_with_its_place(tmp_path):
+    content = write(tmp_path, MINIMAL.replace("第一项任务。", "第一项任务\ue000。"))
+    out = tmp_path / "site"
+    code, stdout, stderr = run_cli("--content", str(content), "--out", str(out), "--pdf", "-q")
+    assert code == 1
+    line = MINIMAL.lstrip("\n").splitlines().index("        text: 第一项任务。") + 1
+    assert stderr.splitlines() == [
+        f"{content}:{line}:20: no installed font has a glyph for '\ue000' (U+E000) (task 1): "
+        "the PDF would print a box; install the Debian package fonts-noto-cjk (Noto Serif CJK SC, Noto Sans CJK SC) "
+        "or replace the character",
+        "1 error; nothing was written.",
+    ]
+    assert not out.exists()
+
+
+def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
+    from reportsite import pdf
+
+    monkeypatch.setattr(pdf, "SERIF", "Noto Serif CJK ZZ")
+    out = tmp_path / "site"
+    code, stdout, stderr = run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "--pdf")
+    assert code == 2
+    assert stderr == (
+        "error: --pdf needs the fonts Noto Serif CJK ZZ, which are not installed; install the Debian package "
+        "fonts-noto-cjk (`apt-get install fonts-noto-cjk`, or `bash scripts/setup.sh --all`)\n"
+    )
+    assert not out.exists()
+    assert pdf.installed_families(("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK ZZ")) == {
+        "Noto Serif CJK SC",
+        "Noto Sans CJK SC",
+    }
+
+
+def test_pdf_without_weasyprint_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
+    out = tmp_path / "site"
+    code, _, stderr = run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "--pdf")
+    assert code == 2
+    assert stderr.startswith("error: --pdf needs WeasyPrint (")
+    assert stderr.endswith(
+        "install it with `pip install -e '.[pdf]'` or `bash scripts/setup.sh --all` "
+        "(which also installs fonts-noto-cjk and libharfbuzz-subset0)\n"
+    )
+    assert not out.exists()
+    assert run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "-q")[0] == 0  # HTML alone needs none
+
+
+# ---- the print stylesheet, through Chromium's print-to-PDF ------------------------------------------
+
+
+def print_page(page, site: Path, name: str, tmp_path: Path) -> Path:
+    page.goto((site / name).as_uri())
+    path = tmp_path / (name.replace("/", "_") + ".pdf")
+    page.pdf(path=str(path), prefer_css_page_size=True)
+    return path
+
+
+def test_print_chapter_page(page, seed_site, seed_report, tmp_path):
+    path = print_page(page, seed_site, "chapters/8.html", tmp_path)
+    reader, pages = pypdf.PdfReader(path), page_texts(path)
+    assert len(pages) >= 3
+    for p in reader.pages:
+        assert (round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842)  # A4 portrait
+    text = "".join(pages)
+    for screen_only in ("首页", "搜索", "跳到正文", "责任矩阵", ".html", "http", "file:"):
+        assert screen_only not in text, screen_only
+    split = [
+        t.number for t in seed_report.chapters[7].tasks if not any(squash(f"{t.number}{t.text}") in p for p in pages)
+    ]
+    assert split == []  # every task whole on one page
+    assert squash("济源市人民政府·2021年政府工作报告重点工作责任单位") in pages[-1]
+
+
+def test_print_matrix_on_landscape_pages_with_header_row(page, seed_site, seed_report, tmp_path):
+    path = print_page(page, seed_site, "matrix.html", tmp_path)
+    reader, pages = pypdf.PdfReader(path), page_texts(path)
+    assert len(pages) >= 2
+    for i, p in enumerate(reader.pages, 1):
+        assert float(p.mediabox.width) > float(p.mediabox.height), f"page {i} is not landscape"
+    layout = matrix_layout(path, seed_report)
+    with_rows = [headers for headers, rows in layout if rows]
+    assert len(with_rows) >= 2 and with_rows == [1] * len(with_rows)  # site.js's sort buttons still print as the header
+    rows = [r for _, page_rows in layout for r in page_rows]
+    assert rows == [matrix_row(seed_report, u.name) for u in seed_report.sorted_units()]
