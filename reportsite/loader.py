@@ -114,7 +114,7 @@ class _Checker:
                 self.error(key, f"unknown key '{name}' in {what}{did_you_mean(name, by_key) or '; allowed: ' + ', '.join(by_key)}")
                 continue
             out["@" + name] = value
-            converted = self.value(value, field, f"'{name}' of {what}")
+            converted = self.value(value, field, f"'{name}' of {what}" if what != "the file" else f"'{name}'")
             if converted is not _BAD:
                 out[name] = converted
         for f in fields:
@@ -161,7 +161,7 @@ class _Checker:
                 return _BAD
             out = []
             for item in node.items:
-                v = self.value(item, Field("", "str"), f"an item of {what}")
+                v = self.value(item, Field("", "str"), f"a name in {what}")
                 if v is not _BAD:
                     out.append((v, item))
             return out
@@ -172,8 +172,8 @@ class _Checker:
                 self.error(node, f"{what} must be {TYPE_WORDS['map_list']}, not {_describe(node)}")
                 return _BAD
             out = []
-            for item in node.items:
-                m = self.mapping(item, f.fields, f"an item of {what}")
+            for i, item in enumerate(node.items, 1):
+                m = self.mapping(item, f.fields, _item_label(f.key, i, item, what))
                 if m is not None:
                     out.append(m)
             return out
@@ -191,6 +191,23 @@ class _Checker:
 
 
 _BAD = object()
+
+
+def _item_label(key: str, i: int, item: Node, parent: str) -> str:
+    """How messages name the i-th item of a list: 'task 53', "unit '住建局'", 'section 2 of chapter 3'."""
+    inner = item.get("number" if key == "tasks" else "name") if isinstance(item, Map) else None
+    value = inner.value if isinstance(inner, Scalar) else None
+    if key == "tasks":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"task {value}"
+        return f"task #{i} of {parent}"
+    if key == "units":
+        return f"unit '{value}'" if isinstance(value, str) else f"unit #{i}"
+    if key == "chapters":
+        return f"chapter {i}"
+    if key == "sections":
+        return f"section {i} of {parent}"
+    return f"item {i} of {parent}"
 
 
 def _plain(value):
@@ -222,7 +239,7 @@ def read(path: str, display: str | None = None) -> tuple[Node | None, list[Probl
         size = os.path.getsize(path)
         if size > yamlnodes.MAX_BYTES:
             return None, [
-                Problem(name, 1, 1, f"the file is {size / 1e6:.1f} MB; the limit is {yamlnodes.MAX_BYTES // 2**20} MiB")
+                Problem(name, 1, 1, f"the file is {_size(size)}; the limit is {_size(yamlnodes.MAX_BYTES)}: split the report")
             ]
         with open(path, "rb") as fh:
             data = fh.read()
@@ -234,6 +251,13 @@ def read(path: str, display: str | None = None) -> tuple[Node | None, list[Probl
     if text is None:
         return None, problems
     return yamlnodes.parse(text, name)
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("MiB", 2**20), ("KiB", 2**10)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
 
 
 SUSPICIOUS_SPACE = re.compile(r"“[^”\s]*\s[^”]*”|“\s|\s”")
@@ -258,7 +282,7 @@ def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
 
 def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
     c = _Checker(filename)
-    doc = c.mapping(root, TOP_FIELDS, "the file")
+    doc = c.mapping(root, TOP_FIELDS, "the file")  # items are named 'report', 'chapter 2', 'task 53' …
     if doc is None:
         return None, c.problems
     meta = doc.get("report") or {}
