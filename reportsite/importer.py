@@ -852,7 +852,7 @@ def to_yaml(notice: Notice, source_name: str) -> str:
         else:
             tasks(4, ch.tasks)
     doubts = sum(1 for line in out if line.lstrip().startswith("# ? "))
-    out[1] = out[1].format(doubts=doubts)
+    out[1] = out[1].format(doubts=doubts) if doubts else "# 导入时没有疑问；请运行 python build.py check 核对。"
     return "\n".join(out) + "\n"
 
 

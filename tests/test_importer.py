@@ -159,6 +159,7 @@ def test_seed_import_reports_leftovers_aliases_and_spaces_on_stderr(seed_import)
         in text
     )
     assert "          # ? 第185行未导入：责编:陶纪燕 | 审核:李震 | 总监:万军伟\n" in text
+    assert text.splitlines()[1] == "# 请核对以“# ?”开头的注释（共 11 处疑问），处理后删除；再运行 python build.py check。"
 
 
 def test_seed_import_is_byte_identical_on_stdout_and_deterministic(seed_import):
@@ -297,6 +298,10 @@ def test_peihe_wording_and_several_lead_units_reach_the_built_pages(in_notices, 
         task(2, "深化“放管服”改革。", [], ["市司法局"], c1),
     ]
     assert err == ["peihe.txt: imported 2 tasks, 1 chapter, 0 sections, 5 units (UTF-8); 0 warnings, 0 suggestions"]
+    assert import_notice("peihe.txt")[1].splitlines()[:2] == [
+        "# 由 python build.py import 从 peihe.txt（UTF-8）导入。",
+        "# 导入时没有疑问；请运行 python build.py check 核对。",
+    ]
     out = tmp_path / "peihe.yaml"
     assert import_notice("peihe.txt", "-o", str(out))[0] == 0
     code, _, stderr = run_cli("--content", str(out), "--out", str(tmp_path / "site"), "-q")
