@@ -77,3 +77,57 @@ def parts_nav(hrefs: list[str], current: int, numbers: list[list[int]] | None = 
             }
         )
     return nav
+
+
+TASKS_PAGE_TASKS = 1500  # tasks.html (every task, for the browser's find) holds at most this many
+
+
+def split_tasks_page(page) -> list:
+    """tasks.html of a big report: tasks.html, tasks-2.html, … of at most TASKS_PAGE_TASKS tasks each,
+    cut between sections (a longer section is cut between tasks). A real report keeps one page."""
+    from .pages import Page
+
+    ctx = page.context
+    groups: list[list[dict]] = [[]]  # per page: its chapters, each with that page's share of tasks
+    used = 0
+    for c in ctx["chapters"]:
+        blocks = [(None, c["direct_tasks"])] + list(enumerate(s["tasks"] for s in c["sections"]))
+        for index, tasks in blocks:
+            if used and used + len(tasks) > TASKS_PAGE_TASKS:
+                groups.append([])
+                used = 0
+            for t in tasks:
+                if used >= TASKS_PAGE_TASKS:
+                    groups.append([])
+                    used = 0
+                chapters = groups[-1]
+                if not chapters or chapters[-1]["number"] != c["number"]:
+                    chapters.append({**c, "direct_tasks": [], "sections": [], "_last": None})
+                here = chapters[-1]
+                if index is None:
+                    here["direct_tasks"].append(t)
+                else:
+                    if here["_last"] != index:
+                        here["sections"].append({**c["sections"][index], "tasks": []})
+                        here["_last"] = index
+                    here["sections"][-1]["tasks"].append(t)
+                used += 1
+    for chapters in groups:
+        for c in chapters:
+            del c["_last"]
+    if len(groups) == 1:
+        return [page]
+    hrefs = ["tasks.html"] + [f"tasks-{k}.html" for k in range(2, len(groups) + 1)]
+    labels = []
+    for k, chapters in enumerate(groups, 1):
+        first, last = chapters[0]["numeral"], chapters[-1]["numeral"]
+        labels.append(f"第{k}页（{first}{'至' + last if last != first else ''}章）")
+    return [
+        Page(
+            href,
+            page.template,
+            {**ctx, "chapters": chapters, "page_title": ctx["page_title"] + (f"（第{k}页）" if k > 1 else ""),
+             "parts": parts_nav(hrefs, k, labels=labels)},
+        )
+        for k, (href, chapters) in enumerate(zip(hrefs, groups), 1)
+    ]

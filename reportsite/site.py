@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Report
+from .paging import split_tasks_page
 from .writer import Site
 
 
@@ -16,7 +17,7 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
     site = Site()
     env = pages.make_env(templates)
     page_list = pages.all_pages(report)
-    page_list.append(tasks_page(report))
+    page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
     from . import exports, progress, targets
 
     page_list.append(targets.targets_page(report))

@@ -30,6 +30,7 @@ def split_site(tmp_path_factory):
     mp.setattr(model, "CHAPTER_PART_TASKS", 30)
     mp.setattr(paging, "UNIT_PART_ITEMS", 20)
     mp.setattr(paging, "MATRIX_ROWS", 25)
+    mp.setattr(paging, "TASKS_PAGE_TASKS", 50)
     try:
         code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")
         assert code == 0, err
@@ -85,12 +86,25 @@ def test_big_unit_and_matrix_are_split_and_links_resolve(split_site):
     assert check_links(site) == []
 
 
+def test_all_tasks_page_is_split_between_sections(split_site):
+    site, report = split_site
+    pages = [site / "tasks.html", site / "tasks-2.html", site / "tasks-3.html"]
+    assert not (site / "tasks-4.html").exists()
+    ids = [[a["id"] for a in soup(p).select("article.task")] for p in pages]
+    assert [len(x) for x in ids] == [48, 50, 45]  # chapter 4 (task 49 on) would not fit on page 1
+    assert sum(ids, []) == [f"task-{t.number}" for t in report.tasks]
+    nav = soup(site / "tasks-2.html").find("nav", class_="parts")
+    assert [a.get_text() for a in nav.find_all("a")] == ["第1页（一至三章）", "第3页（七至八章）"]
+    assert nav.find(attrs={"aria-current": "page"}).get_text() == "第2页（四至七章）"
+
+
 def test_split_build_is_the_same_on_two_processes(split_site, tmp_path, monkeypatch):
     from reportsite import parallel
 
     monkeypatch.setattr(model, "CHAPTER_PART_TASKS", 30)
     monkeypatch.setattr(paging, "UNIT_PART_ITEMS", 20)
     monkeypatch.setattr(paging, "MATRIX_ROWS", 25)
+    monkeypatch.setattr(paging, "TASKS_PAGE_TASKS", 50)
     monkeypatch.setattr(parallel, "MIN_PAGES", 0)
     code, _, err = run_cli("--content", str(SEED), "--out", str(tmp_path / "two"), "-q", "-j", "2")
     assert code == 0, err

@@ -62,3 +62,22 @@ def test_pool_really_renders_in_children(seed_report, tmp_path, monkeypatch):
     children = {p for p in out if p.startswith("__pid__")}
     assert children and f"__pid__{os.getpid()}" not in children
     assert [p for p in out if not p.startswith("__pid__")] == [p.path for p in page_list]
+
+
+def test_user_cache_changes_nothing(tmp_path, monkeypatch):
+    """The pinyin and template cache (reportsite/cache.py): cold, warm and off give the same bytes."""
+    from reportsite import slugs
+
+    builds = {}
+    for name, setting in (("cold", str(tmp_path / "cache")), ("warm", str(tmp_path / "cache")), ("off", "off")):
+        monkeypatch.setenv("REPORTSITE_CACHE", setting)
+        monkeypatch.setattr(slugs, "_CACHE", None)
+        out = tmp_path / name
+        code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")
+        assert code == 0, err
+        slugs._cache().save()
+        builds[name] = _files(out)
+    assert builds["cold"] == builds["warm"] == builds["off"]
+    saved = (tmp_path / "cache" / "pinyin.json").read_text(encoding="utf-8")
+    assert '"0:住房和城乡建设局": ["zhu", "fang", "he", "cheng", "xiang", "jian", "she", "ju"]' in saved
+    assert list((tmp_path / "cache" / "templates").iterdir())
