@@ -159,7 +159,9 @@ def test_seed_import_reports_leftovers_aliases_and_spaces_on_stderr(seed_import)
         in text
     )
     assert "          # ? 第185行未导入：责编:陶纪燕 | 审核:李震 | 总监:万军伟\n" in text
-    assert text.splitlines()[1] == "# 请核对以“# ?”开头的注释（共 11 处疑问），处理后删除；再运行 python build.py check。"
+    assert text.splitlines()[1] == (
+        "# 请核对以“# ?”开头的注释（共 11 处疑问），处理后删除；再运行 python build.py check。"
+    )
 
 
 def test_seed_import_is_byte_identical_on_stdout_and_deterministic(seed_import):
