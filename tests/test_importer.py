@@ -601,3 +601,37 @@ def test_table_rows_copied_with_tabs_or_bars(in_notices):
         "table.txt:10: warning: task 4 has no unit assignment: kept with empty unit lists, fill them in",
         "table.txt: imported 4 tasks, 2 chapters, 0 sections, 5 units (UTF-8); 3 warnings, 0 suggestions",
     ]
+
+
+def _restyle(line: str, style: str) -> str:
+    """One task line of the seed notice with its assignment written in another of the accepted styles."""
+    from reportsite.importer import TASK_RE, trailing_brackets
+
+    split = trailing_brackets(line) if TASK_RE.match(line) else None
+    if split is None:
+        return line
+    text, inner = split
+    if style == "lines":  # 牵头单位：… / 责任单位：… on lines of their own, full-width colons, ， between units
+        groups = inner.replace(":", "：").replace("、", "，").split(";")
+        return "\n".join([text, *groups])
+    if style == "square":
+        return f"{text}【{inner.replace(':', '：').replace(';', '；')}】"
+    raise AssertionError(style)
+
+
+@pytest.mark.parametrize("style", ["lines", "square", "gbk"])
+def test_the_seed_in_another_style_gives_the_same_tasks(tmp_path, style, seed_import):
+    original = SEED_NOTICE.read_text(encoding="utf-8")
+    if style == "gbk":
+        data = original.encode("gb18030")
+    else:
+        lines = original.split("\n")
+        assert sum(_restyle(line, style) != line for line in lines) == 143
+        data = "\n".join(_restyle(line, style) for line in lines).encode("utf-8")
+    notice = tmp_path / f"{style}.txt"
+    notice.write_bytes(data)
+    code, stdout, stderr = run_cli("import", str(notice))
+    assert code == 0, stderr
+    expected = flat_tasks(yaml.safe_load(seed_import[0].read_text(encoding="utf-8")))
+    assert flat_tasks(yaml.safe_load(stdout)) == expected
+    assert "、" not in "".join(u["name"] for u in yaml.safe_load(stdout)["units"])
