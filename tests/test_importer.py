@@ -635,3 +635,22 @@ def test_the_seed_in_another_style_gives_the_same_tasks(tmp_path, style, seed_im
     expected = flat_tasks(yaml.safe_load(seed_import[0].read_text(encoding="utf-8")))
     assert flat_tasks(yaml.safe_load(stdout)) == expected
     assert "、" not in "".join(u["name"] for u in yaml.safe_load(stdout)["units"])
+
+
+def test_build_py_import_as_a_command(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "import", *args], capture_output=True, cwd=NOTICES
+        )
+
+    ok = run("gbk.txt")
+    assert ok.returncode == 0
+    assert yaml.safe_load(ok.stdout.decode("utf-8"))["report"]["issuer"] == "丁县人民政府"
+    assert ok.stderr.decode("utf-8").startswith("gbk.txt: imported 2 tasks")
+    bad = run("empty.txt")
+    assert (bad.returncode, bad.stdout) == (1, b"")
+    assert bad.stderr.decode("utf-8") == "empty.txt: error: the file is empty\nnothing was imported.\n"
+    assert run().returncode == 2
