@@ -36,13 +36,15 @@ def unit_pdf_path(unit: Unit) -> str:
     return f"pdf/units/{unit.slug}.pdf"
 
 
-def link_unit_pages(page_list: list, report: Report, enabled: bool) -> None:
-    """Give each unit page (every part of a long one) `handout_pdf`: its PDF's path, or None when the
-    build makes no PDFs, so that there is never a dangling link."""
+def link_pdfs(page_list: list, report: Report, enabled: bool) -> None:
+    """Give the home page and each unit page (every part of a long one) `handout_pdf`: the path of
+    handout.pdf or of the unit's PDF, or None when the build makes no PDFs (never a dangling link)."""
     for p in page_list:
         if p.template == "unit.html":
             unit = report.unit_by_name[p.context["unit"]["name"]]
             p.context["handout_pdf"] = unit_pdf_path(unit) if enabled else None
+        elif p.path == "index.html":
+            p.context["handout_pdf"] = HANDOUT if enabled else None
 
 
 class MissingGlyphs(Exception):

@@ -22,7 +22,7 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
 
     page_list.append(targets.targets_page(report))
     progress.decorate(page_list, report)  # counts by status, export links
-    handouts.link_unit_pages(page_list, report, enabled=pdf)  # the link only when PDFs are made
+    handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     from .parallel import render_pages  # jobs > 1: several processes, same bytes
 
     for path, html in render_pages(page_list, env, jobs).items():

@@ -261,6 +261,18 @@ def test_unit_pages_link_their_pdf_only_when_built(pdf_site, seed_site, seed_rep
         plain = soup(seed_site / "units" / f"{unit.slug}.html")
         assert not [a for a in plain.find_all("a") if ".pdf" in a.get("href", "")]
     assert not (seed_site / "pdf").exists() and not (seed_site / "handout.pdf").exists()
+    home = [a["href"] for a in soup(pdf_site / "index.html").find_all("a") if a["href"].endswith(".pdf")]
+    assert home == ["handout.pdf"]
+    assert not [a for a in soup(seed_site / "index.html").find_all("a") if ".pdf" in a.get("href", "")]
+
+
+def test_unit_pdf_carries_the_as_of_date(tmp_path):
+    content = write(tmp_path, MINIMAL.replace("  year: 2021\n", "  year: 2021\n  as_of: 2021-06-30\n"))
+    out = tmp_path / "site"
+    assert run_cli("--content", str(content), "--out", str(out), "--pdf", "-q")[0] == 0
+    unit = squash(pdftotext(out / "pdf" / "units" / "zhufanghechengxiangjiansheju.pdf"))
+    assert "部门·又称：住建局·截至2021-06-30" in unit
+    assert "截至2021-06-30" in squash(pdftotext(out / "handout.pdf", 1))
 
 
 # ---- reproducibility and failures -------------------------------------------------------------------
