@@ -1,7 +1,8 @@
 """Locked-down output: a CSP on every page, nothing inline that could run, no request to another host.
 
-Checked on every file of two builds: the real content and the fixture with every optional feature,
-so pages and files added by other features (search, exports, targets…) are covered as they appear.
+Checked on every file of three builds: the real content, the fixture with every optional feature and
+the progress fixture, so pages and files added by other features (search, exports, targets…) are
+covered as they appear.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from util import soup
+from util import FIXTURES, SEED, soup
 
 EXPECTED_CSP = {
     "default-src": ["'none'"],
@@ -35,9 +36,23 @@ def _policy(content: str) -> dict[str, list[str]]:
     return out
 
 
-@pytest.fixture(params=["seed_site", "full_site"])
+SOURCES = {
+    "seed_site": [SEED],
+    "full_site": [FIXTURES / "full-features.yaml"],
+    "progress_site": sorted((FIXTURES / "progress").rglob("*.yaml")),  # Markdown notes with links
+}
+
+
+@pytest.fixture(params=sorted(SOURCES))
 def built(request) -> Path:
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def typed_urls(request) -> set[str]:
+    """URLs the user wrote in the content (links in progress notes): the only ones allowed, as links."""
+    name = request.node.callspec.params["built"]
+    return {u for f in SOURCES[name] for u in ABSOLUTE_URL.findall(f.read_text(encoding="utf-8"))}
 
 
 def test_every_page_has_a_strict_csp(built):
@@ -76,8 +91,9 @@ def test_nothing_inline_can_run_or_style(built):
             assert not re.match(r"(?i)^[a-z][a-z0-9+.-]*:|//", link["href"]), f"{path}: {link['href']}"
 
 
-def test_no_url_of_another_host_in_any_file(built):
-    """HTML, CSS, JS, JSON, CSV …: every file that is text is searched for absolute URLs."""
+def test_no_url_of_another_host_in_any_file(built, typed_urls):
+    """HTML, CSS, JS, JSON, CSV …: every file that is text is searched for absolute URLs. The only
+    ones allowed are links the user wrote in a note, and in HTML only as <a href>, never a resource."""
     checked = set()
     for path in sorted(p for p in built.rglob("*") if p.is_file()):
         try:
@@ -85,8 +101,13 @@ def test_no_url_of_another_host_in_any_file(built):
         except UnicodeDecodeError:
             continue  # binary (PDF, XLSX): their links are checked by the tests of those writers
         checked.add(path.suffix)
-        found = ABSOLUTE_URL.findall(text) + PROTOCOL_RELATIVE.findall(text)
+        found = [u for u in ABSOLUTE_URL.findall(text) if u not in typed_urls] + PROTOCOL_RELATIVE.findall(text)
         assert not found, f"{path.relative_to(built)}: {found[:5]}"
+        if path.suffix == ".html" and typed_urls:
+            for tag in soup(path).find_all(True):
+                for attr, value in tag.attrs.items():
+                    if isinstance(value, str) and ABSOLUTE_URL.match(value):
+                        assert (tag.name, attr) == ("a", "href"), f"{path.relative_to(built)}: <{tag.name} {attr}={value}>"
     assert {".html", ".css", ".js"} <= checked
 
 

@@ -1,7 +1,7 @@
 """Valid HTML: every built page passes the Nu HTML Checker (vnu.jar from npm, the machine's Java).
 
-vnu starts slowly, so it runs once over every page of two builds (the real content and the fixture
-with every optional feature) plus one deliberately broken canary page that proves it really checked.
+vnu starts slowly, so it runs once over every page of three builds (the real content, the fixture
+with every optional feature and the progress fixture with statuses and Markdown notes) plus one deliberately broken canary page that proves it really checked.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @pytest.fixture(scope="module")
-def vnu_messages(seed_site, full_site, tmp_path_factory) -> tuple[list[Path], dict[Path, list[dict]]]:
+def vnu_messages(seed_site, full_site, progress_site, tmp_path_factory) -> tuple[list[Path], dict[Path, list[dict]]]:
     assert VNU.exists(), "vnu.jar missing: run `bash scripts/setup.sh --all` (npm ci)"
     java = shutil.which("java")
     assert java, "java missing: run `bash scripts/setup.sh --all`"
@@ -28,7 +28,7 @@ def vnu_messages(seed_site, full_site, tmp_path_factory) -> tuple[list[Path], di
     canary = canary_dir / "canary.html"
     html = (full_site / "index.html").read_text(encoding="utf-8")
     canary.write_text(html.replace("</main>", '<p id="main">twice</p></main>', 1), encoding="utf-8")
-    pages = sorted(seed_site.rglob("*.html")) + sorted(full_site.rglob("*.html"))
+    pages = [p for site in (seed_site, full_site, progress_site) for p in sorted(site.rglob("*.html"))]
     proc = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *map(str, pages), str(canary)],
         capture_output=True,
