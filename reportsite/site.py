@@ -28,7 +28,7 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
     for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
     if pdf:
-        for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress).items():
+        for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
             site.add(path, data)
     for path, data in exports.all_exports(report).items():
         site.add(path, data)
