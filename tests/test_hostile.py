@@ -416,3 +416,38 @@ def test_the_command_line_never_shows_a_traceback(tmp_path):
 def yaml_quote(text: str) -> str:
     """A double-quoted YAML scalar holding `text` exactly."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\u2028", "\\L").replace("\u2029", "\\P") + '"'
+
+
+HOSTILE_NOTES = [  # note, the text shown, the links it may give (a user's own http link stays a link)
+    ("<script>alert(1)</script>", "<script>alert(1)</script>", []),
+    ('<img src=x onerror="alert(1)">', '<img src=x onerror="alert(1)">', []),
+    ("[点我](javascript:alert(1))", "[点我](javascript:alert(1))", []),
+    ("[点我](JaVaScRiPt:alert(1))", "[点我](JaVaScRiPt:alert(1))", []),
+    # a tab inside the scheme: markdown-it percent-encodes it, which makes a harmless relative link
+    ("[点我](java&#x09;script:alert(1))", "点我", ["java%09script:alert(1)"]),
+    ("[点我](data:text/html;base64,PHNjcmlwdD4=)", "[点我](data:text/html;base64,PHNjcmlwdD4=)", []),
+    ("<javascript:alert(1)>", "<javascript:alert(1)>", []),
+    ("[点我](//evil.example/x)", "[点我](//evil.example/x)", []),
+    ("![图](http://evil.example/track.png)", "!图", ["http://evil.example/track.png"]),  # a link, never an image
+]
+
+
+@pytest.mark.parametrize("note, shown, links", HOSTILE_NOTES, ids=[f"note{i}" for i in range(len(HOSTILE_NOTES))])
+def test_hostile_markdown_notes_are_shown_as_text_and_never_run_or_load(tmp_path, note, shown, links):
+    from urllib.parse import urlsplit
+
+    yaml_text = BASE.replace(
+        "        responsible: [发展改革委员会]\n",
+        "        responsible: [发展改革委员会]\n        status: 推进中\n        updates:\n"
+        f"          - date: 2021-05-01\n            note: {yaml_quote(note)}\n",
+    )
+    code, err, out = build(tmp_path, yaml_text)
+    assert code == 0, err
+    assert_no_active_content(out)
+    task = soup(out / "chapters" / "1.html").find(id="task-1")
+    assert shown in task.select_one(".note").get_text()
+    assert not task.find_all(["img", "script", "iframe", "object", "embed"])
+    hrefs = [a["href"] for a in task.select(".note a")]
+    assert hrefs == links
+    # the scheme as a browser parses it (WHATWG: letters, digits, + - . before ':')
+    assert all(urlsplit(h).scheme in ("", "http", "https", "mailto") for h in hrefs)
