@@ -115,8 +115,9 @@ class Preview:
             self.error = error
             self.generation += 1
 
-    def watch(self, stop: threading.Event, interval: float = 0.25) -> None:
-        stamps = self.watched()
+    def watch(self, stop: threading.Event, stamps: dict | None = None, interval: float = 0.25) -> None:
+        """Rebuild whenever the stamps change; `stamps` taken before the first build catch an edit made during it."""
+        stamps = self.watched() if stamps is None else stamps
         while not stop.wait(interval):
             now = self.watched()
             if now != stamps:
@@ -203,11 +204,12 @@ def serve(content: Path, templates: Path, out: Path, port: int = 8000, jobs: int
     """Build, serve on 127.0.0.1:port and rebuild on change until interrupted."""
     preview = Preview(content, templates, out, jobs)
     out.mkdir(parents=True, exist_ok=True)
+    stamps = preview.watched()
     preview.rebuild()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
     httpd.daemon_threads = True
     stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher = threading.Thread(target=preview.watch, args=(stop, stamps), daemon=True)
     watcher.start()
     print(f"serving http://127.0.0.1:{httpd.server_address[1]}/ (rebuilds on change; Ctrl+C stops)", flush=True)
     try:
