@@ -69,6 +69,8 @@ def build_index(report: Report) -> tuple[dict, list[list[dict]]]:
         }
         if t.and_others:
             rec["o"] = 1
+        if t.part > 1:  # a long chapter printed on several pages: the task is on page `p`
+            rec["p"] = t.part
         if t.extra.get("status"):
             rec["st"] = str(t.extra["status"])
         records.append(rec)
@@ -83,6 +85,7 @@ def build_index(report: Report) -> tuple[dict, list[list[dict]]]:
                 "numeral": c.numeral,
                 "title": c.title,
                 "href": chapter_path(c.number),
+                "hrefs": [chapter_path(c.number, k) for k in range(1, c.parts + 1)],
                 "sections": [{"numeral": _section_numeral(s.number), "title": s.title} for s in c.sections],
             }
             for c in report.chapters

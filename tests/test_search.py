@@ -129,6 +129,26 @@ def test_large_reports_are_split_into_shards(tmp_path):
     assert max(len(f.encode()) for f in files.values()) < 1_000_000
 
 
+def test_tasks_of_long_chapters_link_to_the_page_they_are_on(monkeypatch):
+    from reportsite import model
+    from reportsite.pages import task_path
+
+    monkeypatch.setattr(model, "CHAPTER_PART_TASKS", 10)
+    report, _ = load(str(ROOT / "content" / "tasks.yaml"))
+    meta, shards, _ = _index(report)
+    assert meta["chapters"][3]["hrefs"] == ["chapters/4.html", "chapters/4-2.html"]
+    hrefs = {}
+    for r in shards[0]:
+        chapter = meta["chapters"][r["c"] - 1]
+        hrefs[r["n"]] = chapter["hrefs"][r.get("p", 1) - 1] + f"#task-{r['n']}"  # as search.js makes them
+    assert hrefs == {t.number: task_path(t) for t in report.tasks}
+    assert [hrefs[n] for n in WUSHUI] == [
+        "chapters/4.html#task-53",
+        "chapters/4.html#task-54",
+        "chapters/5-2.html#task-69",
+    ]
+
+
 def test_status_is_indexed_when_tasks_have_one(tmp_path):
     report, _ = load(str(ROOT / "content" / "tasks.yaml"))
     for n, s in [(53, "滞后"), (54, "已完成"), (69, "推进中"), (1, "已完成")]:

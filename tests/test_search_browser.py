@@ -235,3 +235,16 @@ def test_a_missing_index_says_where_else_to_look(page, seed_site, tmp_path):
     expect(page.locator("#search-status")).to_have_text(
         "无法载入搜索索引（assets/search-index.js）。请改用“全部任务”页和浏览器的查找功能（Ctrl+F）。"
     )
+
+
+def test_results_of_a_split_chapter_open_the_right_page(page, tmp_path, monkeypatch):
+    from reportsite import model
+
+    monkeypatch.setattr(model, "CHAPTER_PART_TASKS", 10)  # chapter 5 printed on two pages
+    report, _ = load(str(ROOT / "content" / "tasks.yaml"))
+    out = _build(report, tmp_path / "site")
+    page.goto((out / "search.html").as_uri() + "?q=污水")
+    assert sorted(results(page)) == WUSHUI
+    page.click("#search-results li[data-task='69'] a.result-link")
+    page.wait_for_url("**/chapters/5-2.html#task-69")
+    assert page.locator("#task-69").is_visible()

@@ -329,7 +329,7 @@
     var li = el("li", "search-result");
     li.setAttribute("data-task", String(t.n));
     var a = el("a", "result-link");
-    a.href = ch.href + "#task-" + t.n;
+    a.href = (t.p ? ch.hrefs[t.p - 1] : ch.href) + "#task-" + t.n; // pages.task_path
     a.setAttribute("data-nav", "");
     var num = el("span", "task-number", String(t.n));
     num.setAttribute("aria-label", "第" + t.n + "项");
