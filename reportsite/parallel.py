@@ -9,7 +9,6 @@ Small sites render in-process: forking costs more than it saves below a few hund
 from __future__ import annotations
 
 import gc
-import os
 
 MIN_PAGES = 400  # below this, one process is faster than forking
 
@@ -17,16 +16,10 @@ _pages: list = []  # the page list, inherited by forked workers
 _env = None
 
 
-def default_jobs() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-def render_pages(page_list: list, env, jobs: int = 1) -> dict[str, str | bytes]:
-    """path -> HTML of every page, in page order."""
-    from .pages import render
-
+def render_pages(page_list: list, env, jobs: int = 1) -> dict[str, bytes]:
+    """path -> UTF-8 HTML of every page, in page order."""
     if jobs <= 1 or len(page_list) < MIN_PAGES or not _can_fork():
-        return render(page_list, env)
+        return dict(_encoded(page_list, env))
     import multiprocessing
 
     global _pages, _env
@@ -56,11 +49,18 @@ def _work(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+    start, stop = bounds
+    return list(_encoded(_pages[start:stop], _env))
+
+
+def _encoded(page_list: list, env):
+    """(path, bytes) page by page: a big page's text (4 bytes a character for some Chinese) is
+    dropped as soon as it is encoded, instead of holding every page twice."""
     from .pages import render
 
-    start, stop = bounds
-    rendered = render(_pages[start:stop], _env)
-    return [(path, html.encode("utf-8")) for path, html in rendered.items()]
+    for p in page_list:
+        for path, html in render([p], env).items():
+            yield path, html.encode("utf-8")
 
 
 def _can_fork() -> bool:
