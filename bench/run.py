@@ -154,12 +154,18 @@ def setup_others(want: bool) -> tuple[str | None, str | None]:
     if not mkdocs.exists():
         print("setting up bench/.venv with MkDocs …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", "mkdocs>=1.6,<2"], check=True)
+        subprocess.run(
+            [str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", "mkdocs>=1.6,<2"], check=True
+        )
     hugo = shutil.which("hugo")
     if not hugo and shutil.which("apt-get"):
         print("installing Debian's hugo …", flush=True)
         sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "hugo"], check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            [*sudo, "apt-get", "install", "-y", "-qq", "hugo"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         hugo = shutil.which("hugo")
     return (str(mkdocs) if mkdocs.exists() else None), hugo
 
@@ -167,7 +173,9 @@ def setup_others(want: bool) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------- the run
 
 
-def bench_size(label: str, tasks: int, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None) -> dict:
+def bench_size(
+    label: str, tasks: int, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None
+) -> dict:
     if label == "seed":
         content = SEED
     else:
@@ -229,16 +237,22 @@ def bench_size(label: str, tasks: int, runs: int, work: Path, mkdocs: str | None
 
 
 def table(rows: list[dict]) -> str:
-    head = f"{'size':>7} {'tasks':>7} {'units':>5} {'median s':>9} {'ms/task':>8} {'RSS MB':>7} {'files':>6} {'MB out':>7} {'largest HTML':>30} {'MkDocs s':>9} {'MkDocs/ours':>11} {'Hugo s':>7} {'ours/Hugo':>9}"
-    lines = [head, "-" * len(head)]
+    """A Markdown table (it is pasted into README.md as it is)."""
+    nan = float("nan")
+    head = [
+        "size", "tasks", "units", "median s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
+        "MkDocs s", "MkDocs / ours", "Hugo s", "ours / Hugo",
+    ]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        largest = f"{r['largest_html']} {r['largest_html_bytes'] / 1024:.0f} kB"
-        lines.append(
-            f"{r['size']:>7} {r['tasks']:>7} {r['units']:>5} {r['median_s']:>9.2f} {r['per_task_ms']:>8.3f} {r['peak_rss_mb']:>7.0f} "
-            f"{r['files']:>6} {r['bytes'] / 1e6:>7.1f} {largest:>30} "
-            f"{r.get('mkdocs_s', float('nan')):>9.2f} {r.get('mkdocs_ratio', float('nan')):>10.1f}x "
-            f"{r.get('hugo_s', float('nan')):>7.2f} {r.get('hugo_ratio', float('nan')):>8.2f}x"
-        )
+        cells = [
+            r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", f"{r['per_task_ms']:.3f}",
+            f"{r['peak_rss_mb']:.0f}", r["files"], f"{r['bytes'] / 1e6:.1f}",
+            f"{r['largest_html']} ({r['largest_html_bytes'] / 1024:.0f} kB)",
+            f"{r.get('mkdocs_s', nan):.2f}", f"{r.get('mkdocs_ratio', nan):.1f}x",
+            f"{r.get('hugo_s', nan):.2f}", f"{r.get('hugo_ratio', nan):.2f}x",
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -276,9 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         "mkdocs": bool(mkdocs),
         "hugo": subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else None,
     }
-    (RESULTS / "latest.json").write_text(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / "latest.json").write_text(
+        json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     (RESULTS / "latest.txt").write_text(text + "\n", encoding="utf-8")
-    print(f"\nsaved {RESULTS.relative_to(ROOT)}/latest.json and latest.txt (load average now {meta['load_average_at_end'][0]:.1f})")
+    load = meta["load_average_at_end"][0]
+    print(f"\nsaved {RESULTS.relative_to(ROOT)}/latest.json and latest.txt (load average now {load:.1f})")
     return 0
 
 

@@ -61,7 +61,9 @@ def anchor_parts(parts: list[list[tuple[str, int, list[Assignment]]]]) -> dict[t
     return where
 
 
-def parts_nav(hrefs: list[str], current: int, numbers: list[list[int]] | None = None, labels: list[str] | None = None) -> list[dict] | None:
+def parts_nav(
+    hrefs: list[str], current: int, numbers: list[list[int]] | None = None, labels: list[str] | None = None
+) -> list[dict] | None:
     """The context of templates/parts.html; None when there is only one page."""
     if len(hrefs) < 2:
         return None
@@ -126,8 +128,12 @@ def split_tasks_page(page) -> list:
         Page(
             href,
             page.template,
-            {**ctx, "chapters": chapters, "page_title": ctx["page_title"] + (f"（第{k}页）" if k > 1 else ""),
-             "parts": parts_nav(hrefs, k, labels=labels)},
+            {
+                **ctx,
+                "chapters": chapters,
+                "page_title": ctx["page_title"] + (f"（第{k}页）" if k > 1 else ""),
+                "parts": parts_nav(hrefs, k, labels=labels),
+            },
         )
-        for k, (href, chapters) in enumerate(zip(hrefs, groups), 1)
+        for k, (href, chapters) in enumerate(zip(hrefs, groups, strict=True), 1)
     ]

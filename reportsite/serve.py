@@ -42,9 +42,15 @@ _LIVE_JS = """(function () {
 })();
 """
 _CSS = """.serve-error{position:sticky;top:0;z-index:1000;margin:0;padding:.75rem 1rem;background:#fdecea;
-color:#611a15;border-bottom:3px solid #b3261e;font:14px/1.5 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto}
+color:#611a15;border-bottom:3px solid #b3261e;font:14px/1.5 monospace;white-space:pre-wrap;
+max-height:50vh;overflow:auto}
 .serve-error strong{display:block;font-family:sans-serif;margin-bottom:.25rem}
 """
+
+
+_EMPTY_PAGE = (
+    b'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>error</title></head><body></body></html>'
+)
 
 
 class Preview:
@@ -94,7 +100,10 @@ class Preview:
         except ContentError as exc:
             text = "\n".join(str(p) for p in exc.problems)
             errors = sum(1 for p in exc.problems if not p.warning)
-            self.log(f"{text}\n{errors} error{'s' if errors != 1 else ''}; still serving the last good site.", file=sys.stderr)
+            self.log(
+                f"{text}\n{errors} error{'s' if errors != 1 else ''}; still serving the last good site.",
+                file=sys.stderr,
+            )
             self._set(text)
             return False
         except Exception as exc:  # a template mistake must not stop the preview
@@ -106,7 +115,9 @@ class Preview:
             self._set(text)
             return False
         elapsed = time.perf_counter() - started
-        self.log(f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed")
+        self.log(
+            f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed"
+        )
         self._set(None)
         return True
 
@@ -149,7 +160,7 @@ def make_handler(preview: Preview):
         def do_GET(self):
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             if path.startswith(PREFIX):
-                return self._own(path[len(PREFIX):])
+                return self._own(path[len(PREFIX) :])
             fs = Path(self.translate_path(self.path))
             if fs.is_dir():
                 if not path.endswith("/"):
@@ -158,7 +169,7 @@ def make_handler(preview: Preview):
             if fs.suffix == ".html" and fs.is_file():
                 return self._send(200, "text/html; charset=utf-8", _inject(fs.read_bytes(), preview))
             if preview.error and not fs.exists():  # no good build yet: the error alone
-                page = b'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>error</title></head><body></body></html>'
+                page = _EMPTY_PAGE
                 return self._send(500, "text/html; charset=utf-8", _inject(page, preview))
             return super().do_GET()
 
