@@ -18,7 +18,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SITES = ["seed_site", "full_site", "progress_site"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # every page kind the site had when this test was written: a kind that disappears is a failure too
-KNOWN_KINDS = {"page-home", "page-chapter", "page-unit", "page-units", "page-matrix", "page-tasks", "page-search"}
+KNOWN_KINDS = {"page-home", "page-chapter", "page-unit", "page-units", "page-matrix", "page-tasks", "page-search",
+               "page-targets"}
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), "
     "textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"

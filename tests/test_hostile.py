@@ -91,7 +91,7 @@ HOSTILE_TEXTS = [
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS)
-def test_hostile_task_text_is_shown_literally(tmp_path, text):
+def test_hostile_task_text_is_shown_literally(tmp_path, page, text):
     yaml_text = BASE.replace("text: 第一项任务。", f"text: {yaml_quote(text)}")
     code, err, out = build(tmp_path, yaml_text)
     assert code == 0, err
@@ -101,6 +101,16 @@ def test_hostile_task_text_is_shown_literally(tmp_path, text):
     unit_page = soup(out / "units" / "zhufanghechengxiangjiansheju.html")
     assert text in unit_page.main.get_text()
     assert_no_active_content(out)
+    # the search index (script files) carries it as data: search shows it as text, nothing runs
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("dialog", lambda d: (problems.append(d.message), d.dismiss()))
+    page.goto((out / "search.html").as_uri() + "?q=住建局")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=15_000)
+    assert text.replace("\u2028", "").replace("\u2029", "") in page.locator("#search-results").inner_text().replace(
+        "\u2028", "").replace("\u2029", "")
+    assert page.locator("main img, main svg, main iframe, [onerror], [onload]").count() == 0
+    assert problems == []
 
 
 def test_hostile_unit_names_report_fields_and_aliases_are_shown_literally(tmp_path, page):
