@@ -11,15 +11,22 @@ import re
 from pathlib import Path
 
 import pytest
-
 from util import ROOT, soup
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SITES = ["seed_site", "full_site", "progress_site"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # every page kind the site had when this test was written: a kind that disappears is a failure too
-KNOWN_KINDS = {"page-home", "page-chapter", "page-unit", "page-units", "page-matrix", "page-tasks", "page-search",
-               "page-targets"}
+KNOWN_KINDS = {
+    "page-home",
+    "page-chapter",
+    "page-unit",
+    "page-units",
+    "page-matrix",
+    "page-tasks",
+    "page-search",
+    "page-targets",
+}
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), "
     "textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"
@@ -64,8 +71,9 @@ def busiest_unit(site: Path) -> str:
 def run_axe(page, axe_source: str) -> dict:
     # evaluated through the debugging protocol, so the page's own CSP stays on (no injected <script>)
     page.evaluate("src => { (0, eval)(src); }", axe_source)
-    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                         AXE_TAGS)
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
 
 
 @pytest.mark.parametrize("site_name", cases())
@@ -144,8 +152,9 @@ def test_the_skip_link_appears_on_focus_and_leads_to_the_content(seed_site, page
     assert page.evaluate("location.hash") == "#main"
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")
-    first_in_main = page.evaluate("document.querySelector('main').querySelector('a[href], button, input, select')"
-                                  ".getAttribute('href')")
+    first_in_main = page.evaluate(
+        "document.querySelector('main').querySelector('a[href], button, input, select').getAttribute('href')"
+    )
     assert page.evaluate("document.activeElement.getAttribute('href')") == first_in_main
 
 
@@ -181,7 +190,8 @@ def test_landmarks_one_h1_and_language_on_every_page(request, site_name):
         first = doc.body.find(["a", "button", "input", "select", "textarea"])
         assert first.get("class") == ["skip-link"] and first["href"] == "#main", where
         levels = [int(h.name[1]) for h in doc.find_all(re.compile(r"^h[1-6]$"))]
-        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{where}: {levels}"
+        steps = zip(levels, levels[1:], strict=False)
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in steps), f"{where}: {levels}"
 
 
 def _luminance(rgb: tuple[float, ...]) -> float:

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from util import FIXTURES, SEED, soup
 
 EXPECTED_CSP = {
@@ -107,7 +106,9 @@ def test_no_url_of_another_host_in_any_file(built, typed_urls):
             for tag in soup(path).find_all(True):
                 for attr, value in tag.attrs.items():
                     if isinstance(value, str) and ABSOLUTE_URL.match(value):
-                        assert (tag.name, attr) == ("a", "href"), f"{path.relative_to(built)}: <{tag.name} {attr}={value}>"
+                        assert (tag.name, attr) == ("a", "href"), (
+                            f"{path.relative_to(built)}: <{tag.name} {attr}={value}>"
+                        )
     assert {".html", ".css", ".js"} <= checked
 
 

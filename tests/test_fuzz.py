@@ -13,12 +13,11 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from util import SEED
 
 from reportsite.errors import ContentError
 from reportsite.loader import TASK_FIELDS, load
 from reportsite.model import Report
-
-from util import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.splitlines(keepends=True)
@@ -53,9 +52,29 @@ def check(tmp_path: Path, data: bytes) -> Report | None:
     return report
 
 
-KEYS = sorted({"report", "units", "chapters", "title", "issuer", "year", "source", "as_of", "labels", "lead",
-               "responsible", "name", "kind", "aliases", "members", "slug", "sections", "tasks",
-               *(f.key for f in TASK_FIELDS)})
+KEYS = sorted(
+    {
+        "report",
+        "units",
+        "chapters",
+        "title",
+        "issuer",
+        "year",
+        "source",
+        "as_of",
+        "labels",
+        "lead",
+        "responsible",
+        "name",
+        "kind",
+        "aliases",
+        "members",
+        "slug",
+        "sections",
+        "tasks",
+        *(f.key for f in TASK_FIELDS),
+    }
+)
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -79,8 +98,24 @@ def test_random_yaml_documents(tmp_path, doc):
     check(tmp_path, yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))
 
 
-YAML_BITS = list(":-[]{}&*!|>'\"#%@`,?\t\n ") + ["---", "...", "&a", "*a", "<<: *a", "\r\n", "\ufeff", "\x00",
-                                                     "\u2028", "\x85", "！", "：", "\\", "0x1F", "1e3", "~"]
+YAML_BITS = list(":-[]{}&*!|>'\"#%@`,?\t\n ") + [
+    "---",
+    "...",
+    "&a",
+    "*a",
+    "<<: *a",
+    "\r\n",
+    "\ufeff",
+    "\x00",
+    "\u2028",
+    "\x85",
+    "！",
+    "：",
+    "\\",
+    "0x1F",
+    "1e3",
+    "~",
+]
 
 
 @st.composite
@@ -99,8 +134,10 @@ def mutations(draw) -> bytes:
             lines[i], lines[j] = lines[j], line
         elif op in ("insert", "replace"):
             at = draw(st.integers(min_value=0, max_value=len(line)))
-            bit = draw(st.one_of(st.sampled_from(YAML_BITS), st.text(alphabet=string.printable + "中文、，", max_size=4)))
-            lines[i] = line[:at] + bit + line[at + (1 if op == "replace" else 0):]
+            bit = draw(
+                st.one_of(st.sampled_from(YAML_BITS), st.text(alphabet=string.printable + "中文、，", max_size=4))
+            )
+            lines[i] = line[:at] + bit + line[at + (1 if op == "replace" else 0) :]
         elif op == "indent":
             lines[i] = "  " + line
         elif op == "dedent":

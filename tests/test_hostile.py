@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
 from util import MINIMAL, ROOT, run_cli, soup
 
 BASE = textwrap.dedent(MINIMAL).lstrip("\n")
@@ -60,7 +60,7 @@ def assert_error(tmp_path: Path, content: str | bytes, located: str | re.Pattern
     code, err, out = build(tmp_path, content)
     assert code == 1
     first = err.splitlines()[0]
-    assert (located.fullmatch(first) if isinstance(located, re.Pattern) else first == located), err
+    assert located.fullmatch(first) if isinstance(located, re.Pattern) else first == located, err
     assert err.rstrip().endswith("nothing was written.")
     assert tree(out) == good
     assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".site.")]
@@ -81,7 +81,7 @@ def assert_no_active_content(site: Path) -> None:
 
 HOSTILE_TEXTS = [
     '<script>alert("x")</script>',
-    '<img src=x onerror=alert(1)>',
+    "<img src=x onerror=alert(1)>",
     "javascript:alert(document.cookie)",
     '"><svg onload=alert(1)>',
     "{{ 7*7 }} {% raw %}",
@@ -108,7 +108,8 @@ def test_hostile_task_text_is_shown_literally(tmp_path, page, text):
     page.goto((out / "search.html").as_uri() + "?q=住建局")
     page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=15_000)
     assert text.replace("\u2028", "").replace("\u2029", "") in page.locator("#search-results").inner_text().replace(
-        "\u2028", "").replace("\u2029", "")
+        "\u2028", ""
+    ).replace("\u2029", "")
     assert page.locator("main img, main svg, main iframe, [onerror], [onload]").count() == 0
     assert problems == []
 
@@ -193,7 +194,8 @@ def test_names_that_pinyin_to_the_same_file_name_get_distinct_pages(tmp_path):
         "        responsible: [a局, A-局]\n"
     )
     yaml_text = yaml_text.replace(
-        "chapters:", "  - name: A局\n    kind: other\n  - name: a局\n    kind: other\n  - name: A-局\n    kind: other\nchapters:"
+        "chapters:",
+        "  - name: A局\n    kind: other\n  - name: a局\n    kind: other\n  - name: A-局\n    kind: other\nchapters:",
     )
     code, err, out = build(tmp_path, yaml_text)
     assert code == 0, err
@@ -306,13 +308,19 @@ def test_invalid_utf8_is_located(tmp_path):
 
 
 def test_a_gbk_file_is_located_with_a_hint(tmp_path):
-    err = assert_error(tmp_path, BASE.encode("gb18030"), "tasks.yaml:2:10: invalid UTF-8 (byte 0xb2); the file looks "
-                       "like GBK/GB18030: save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)")
+    err = assert_error(
+        tmp_path,
+        BASE.encode("gb18030"),
+        "tasks.yaml:2:10: invalid UTF-8 (byte 0xb2); the file looks "
+        "like GBK/GB18030: save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)",
+    )
     assert "iconv" in err
 
 
 def test_a_nul_character_is_located(tmp_path):
-    assert_error(tmp_path, BASE.replace("第一项任务", "第一\x00项"), "tasks.yaml:15:17: NUL character: this is not a text file")
+    assert_error(
+        tmp_path, BASE.replace("第一项任务", "第一\x00项"), "tasks.yaml:15:17: NUL character: this is not a text file"
+    )
 
 
 @pytest.mark.parametrize(
@@ -364,7 +372,11 @@ def test_tab_indentation_is_a_located_error(tmp_path):
         ("text: 第一项任务。", "text: '   '", "tasks.yaml:15:15: 'text' of task 1 is empty"),
         ("title: 测试报告", 'title: ""', "tasks.yaml:2:10: 'title' of 'report' is empty"),
         ("  - name: 发展改革委员会", '  - name: ""', re.compile(r"tasks.yaml:9:11: 'name' of unit .* is empty")),
-        ("aliases: [住建局]", 'aliases: [住建局, ""]', "tasks.yaml:8:20: a name in 'aliases' of unit '住房和城乡建设局' is empty"),
+        (
+            "aliases: [住建局]",
+            'aliases: [住建局, ""]',
+            "tasks.yaml:8:20: a name in 'aliases' of unit '住房和城乡建设局' is empty",
+        ),
         ("lead: [住建局]", 'lead: [""]', "tasks.yaml:16:16: a name in 'lead' of task 1 is empty"),
     ],
 )
@@ -389,9 +401,12 @@ def test_very_long_unit_names_build_with_bounded_file_names(tmp_path):
     code, err, out = build(tmp_path, text)
     assert code == 0, err
     files = sorted(p.name for p in (out / "units").iterdir())
-    assert files == ["chaochangmingchengdanweichaochangmingchengdanweichaochangmingchengdanweichaochan-2.html",
-                     "chaochangmingchengdanweichaochangmingchengdanweichaochangmingchengdanweichaochan.html",
-                     "index.html", "zhufanghechengxiangjiansheju.html"]
+    assert files == [
+        "chaochangmingchengdanweichaochangmingchengdanweichaochangmingchengdanweichaochan-2.html",
+        "chaochangmingchengdanweichaochangmingchengdanweichaochangmingchengdanweichaochan.html",
+        "index.html",
+        "zhufanghechengxiangjiansheju.html",
+    ]
     assert soup(out / "units" / files[1]).h1.get_text(strip=True) == long1
     assert soup(out / "units" / files[0]).h1.get_text(strip=True) == long2
     task = soup(out / "chapters" / "1.html").find(id="task-1").get_text()
@@ -403,8 +418,12 @@ def test_the_command_line_never_shows_a_traceback(tmp_path):
     cases = {
         "deep.yaml": b"report: " + b"{a: " * 5000 + b"}" * 5000,
         "binary.yaml": bytes(range(256)) * 64,
-        "bomb.yaml": ("a: &a [" + "x," * 10 + "x]\n" + "".join(
-            f"b{i}: &b{i} [" + ",".join(["*a" if i == 0 else f"*b{i - 1}"] * 10) + "]\n" for i in range(8))).encode(),
+        "bomb.yaml": (
+            "a: &a ["
+            + "x," * 10
+            + "x]\n"
+            + "".join(f"b{i}: &b{i} [" + ",".join(["*a" if i == 0 else f"*b{i - 1}"] * 10) + "]\n" for i in range(8))
+        ).encode(),
         "folder.yaml": None,
     }
     for name, data in cases.items():
@@ -415,7 +434,9 @@ def test_the_command_line_never_shows_a_traceback(tmp_path):
             path.write_bytes(data)
         proc = subprocess.run(
             [sys.executable, str(ROOT / "build.py"), "--content", str(path), "--out", str(tmp_path / "out")],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert proc.returncode == 1, (name, proc.stderr)
         assert "Traceback" not in proc.stderr
@@ -461,3 +482,21 @@ def test_hostile_markdown_notes_are_shown_as_text_and_never_run_or_load(tmp_path
     assert hrefs == links
     # the scheme as a browser parses it (WHATWG: letters, digits, + - . before ':')
     assert all(urlsplit(h).scheme in ("", "http", "https", "mailto") for h in hrefs)
+
+
+def test_a_symlink_planted_in_the_previous_site_is_never_written_through(tmp_path):
+    code, err, out = build(tmp_path, BASE)
+    assert code == 0, err
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    shutil.rmtree(out / "chapters")
+    (out / "chapters").symlink_to(outside, target_is_directory=True)
+    (out / "units" / "zhufanghechengxiangjiansheju.html").unlink()
+    (out / "units" / "zhufanghechengxiangjiansheju.html").symlink_to(outside / "keep.txt")
+    code, err, out = build(tmp_path, BASE.replace("第一项任务。", "第一项任务（修订）。"))
+    assert code == 0, err
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "chapters").is_symlink() and (out / "chapters" / "1.html").is_file()
+    assert "第一项任务（修订）。" in soup(out / "chapters" / "1.html").find(id="task-1").get_text()

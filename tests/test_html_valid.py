@@ -1,7 +1,8 @@
 """Valid HTML: every built page passes the Nu HTML Checker (vnu.jar from npm, the machine's Java).
 
 vnu starts slowly, so it runs once over every page of three builds (the real content, the fixture
-with every optional feature and the progress fixture with statuses and Markdown notes) plus one deliberately broken canary page that proves it really checked.
+with every optional feature and the progress fixture with statuses and Markdown notes) plus one
+deliberately broken canary page that proves it really checked.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from util import ROOT
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -30,7 +30,17 @@ def vnu_messages(seed_site, full_site, progress_site, tmp_path_factory) -> tuple
     canary.write_text(html.replace("</main>", '<p id="main">twice</p></main>', 1), encoding="utf-8")
     pages = [p for site in (seed_site, full_site, progress_site) for p in sorted(site.rglob("*.html"))]
     proc = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *map(str, pages), str(canary)],
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *map(str, pages),
+            str(canary),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

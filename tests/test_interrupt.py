@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from test_hostile import BASE, tree
+from util import FIXTURES, ROOT, run_cli
 
 from reportsite.writer import TEST_PAUSE
-from util import FIXTURES, ROOT, run_cli
 
 FULL = FIXTURES / "full-features.yaml"
 
