@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .errors import Problem, UsageError
@@ -287,6 +286,13 @@ def html_to_pdf(html: str, css: list[str]) -> tuple[bytes, list[str]]:
     return data, handler.messages
 
 
+def _worker_start() -> None:
+    """Ctrl+C reaches the whole process group: only the parent handles it (and stops the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _job(args: tuple[str, str, list[str]]) -> tuple[str, bytes, list[str]]:
     path, html, css = args
     data, warnings = html_to_pdf(html, css)
@@ -343,10 +349,16 @@ def render_pdfs(
         import multiprocessing
 
         # spawn, not fork: the caller may run threads (a test's browser), and fork would copy their locks
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_job, job) for job in jobs]  # the handout first: it takes longest
-            for future in as_completed(futures):
-                collect(*future.result())
+        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)), initializer=_worker_start)
+        try:
+            for result in pool.imap_unordered(_job, jobs):  # in order of submission: the handout (longest) first
+                collect(*result)
+            pool.close()
+        except BaseException:  # Ctrl+C or a failure: stop the workers now, not after every PDF
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     for w, paths in sorted(others.items()):
         more = f" (and {len(paths) - 1} more PDFs)" if len(paths) > 1 else ""
         print(f"warning: {min(paths)}{more}: WeasyPrint: {w}", file=sys.stderr)
