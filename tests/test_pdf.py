@@ -298,6 +298,32 @@ def test_same_input_gives_identical_pdf_bytes(tmp_path, monkeypatch):
     assert meta["/CreationDate"] == "D:20220101000000Z" and meta["/ModDate"] == "D:20220101000000Z"
 
 
+def test_ctrl_c_while_pdfs_are_made_stops_cleanly(tmp_path):
+    import os
+    import signal
+
+    out = tmp_path / "site"
+    assert run_cli("--content", str(SEED), "--out", str(out), "-q")[0] == 0
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    proc = subprocess.Popen(
+        [sys.executable, str(SEED.parent.parent / "build.py"), "--content", str(SEED), "--out", str(out), "--pdf"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl+C reaches build and workers
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    first = proc.stderr.readline()
+    assert first == "PDF 讲义 6/60\n"  # the workers are busy
+    os.killpg(proc.pid, signal.SIGINT)
+    _, rest = proc.communicate(timeout=300)
+    assert proc.returncode == 130
+    assert rest.splitlines()[-1] == "interrupted; the previous site is unchanged."
+    assert "Traceback" not in rest
+    assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before
+    assert not list(tmp_path.glob(".site.tmp-*"))
+
+
 def test_missing_glyph_fails_the_build_with_its_place(tmp_path):
     content = write(tmp_path, MINIMAL.replace("第一项任务。", "第一项任务\ue000。"))
     out = tmp_path / "site"
