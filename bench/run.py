@@ -1,6 +1,6 @@
 """Build speed at scale, side by side with MkDocs and Hugo on equivalent pages.
 
-    python3 bench/run.py            # seed, 1k, 10k, 100k tasks; MkDocs and Hugo beside each (minutes)
+    python3 bench/run.py            # seed, seed with --pdf, 1k, 10k, 100k tasks; MkDocs and Hugo beside each
     python3 bench/run.py --quick    # seed and 1k, one run each (about a minute)
     python3 bench/run.py --sizes seed,10000 --runs 5 --no-others
 
@@ -176,7 +176,7 @@ def setup_others(want: bool) -> tuple[str | None, str | None]:
 def bench_size(
     label: str, tasks: int, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None
 ) -> dict:
-    if label == "seed":
+    if label.startswith("seed"):
         content = SEED
     else:
         content = work / f"synth-{tasks}.yaml"
@@ -188,6 +188,9 @@ def bench_size(
     cmd = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "-q"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    if label == "seed-pdf":  # the seed with its PDF handouts (WeasyPrint); no MkDocs or Hugo beside it
+        cmd.append("--pdf")
+        mkdocs = hugo = None
     times, rss = [], 0
     for i in range(runs):
         t, r = timed(cmd, cwd=ROOT)
@@ -259,7 +262,11 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="seed and 1k tasks, one run each")
-    p.add_argument("--sizes", default="seed,1000,10000,100000", help="comma-separated: seed or a number of tasks")
+    p.add_argument(
+        "--sizes",
+        default="seed,seed-pdf,1000,10000,100000",
+        help="comma-separated: seed, seed-pdf or a number of tasks",
+    )
     p.add_argument("--runs", type=int, default=3, help="runs per size up to 10k (median shown; default 3)")
     p.add_argument("--runs-big", type=int, default=1, help="runs at sizes above 10k (default 1: minutes each)")
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs to build.py (default: its own, all cores)")
@@ -273,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(exist_ok=True)
     rows = []
     for s in sizes:
-        tasks = 143 if s == "seed" else int(s)
+        tasks = 143 if s.startswith("seed") else int(s)
         print(f"size {s} …", flush=True)
         rows.append(bench_size(s, tasks, runs if tasks <= 10_000 else args.runs_big, work, mkdocs, hugo, args.jobs))
     text = table(rows)

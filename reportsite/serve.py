@@ -168,7 +168,9 @@ def make_handler(preview: Preview):
                 fs = fs / "index.html"
             if fs.suffix == ".html" and fs.is_file():
                 return self._send(200, "text/html; charset=utf-8", _inject(fs.read_bytes(), preview))
-            if preview.error and not fs.exists():  # no good build yet: the error alone
+            if path == "/favicon.ico" and not fs.exists():  # browsers ask; the site has none
+                return self._send(204, "image/x-icon", b"")
+            if preview.error and fs.suffix == ".html" and not fs.exists():  # no good build yet: the error alone
                 page = _EMPTY_PAGE
                 return self._send(500, "text/html; charset=utf-8", _inject(page, preview))
             return super().do_GET()
@@ -200,6 +202,10 @@ def _inject(page: bytes, preview: Preview) -> bytes:
         error = preview.error
     head = b'<link rel="stylesheet" href="/__serve__/serve.css"><script src="/__serve__/live.js" defer></script>'
     page = page.replace(b"</head>", head + b"</head>", 1)
+    # the built pages allow no connection at all; here live.js asks this server for the build state
+    for quote in (b"'", b"&#39;"):  # as the template escapes it, or not
+        none, own = b"default-src " + quote + b"none" + quote + b";", b"connect-src " + quote + b"self" + quote + b";"
+        page = page.replace(none, none + b" " + own, 1)
     if error:
         banner = (
             '<div class="serve-error" role="alert"><strong>内容有误，以下为上次成功构建的页面。'
