@@ -131,6 +131,22 @@ def test_filters_with_counts_live_in_the_url_and_back_works(page, base):
     page.goto(base + "search.html?q=%E6%B1%A1%E6%B0%B4&chapter=5")
     assert results(page) == [69]
     assert page.locator("#filter-chapter").input_value() == "5"
+    assert page.locator("#filter-role").is_hidden()  # 污水 names no unit: no role to filter by
+    # task 69's units, equal counts in pinyin order
+    assert page.locator("#filter-unit option").all_text_contents() == [
+        "全部单位（1）",
+        "农业农村局（1）",
+        "生态环境局（1）",
+    ]
+    page.goto(base + "search.html?q=%E6%B1%A1%E6%B0%B4")
+    page.locator("#filter-unit").select_option("zhufanghechengxiangjiansheju")
+    assert results(page) == [53, 54]
+    assert query_of(page.url) == {"q": "污水", "unit": "zhufanghechengxiangjiansheju"}
+    assert page.locator("#filter-role option").all_text_contents() == [
+        "全部职责（2）",
+        "牵头单位（0）",
+        "责任单位（2）",
+    ]
     # a unit filter without any query: that unit's tasks, role by that unit
     page.goto(base + "search.html?unit=zhufanghechengxiangjiansheju&role=responsible")
     assert results(page) == ZHUJIAN_RESPONSIBLE
