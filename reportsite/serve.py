@@ -132,8 +132,12 @@ class Preview:
         while not stop.wait(interval):
             now = self.watched()
             if now != stamps:
-                stop.wait(0.05)  # let an editor finish writing
-                stamps = self.watched()
+                while not stop.wait(0.1):  # let the editor finish writing: wait until nothing moves
+                    again = self.watched()
+                    if again == now:
+                        break
+                    now = again
+                stamps = now
                 self.rebuild()
 
 
