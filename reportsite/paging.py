@@ -13,7 +13,7 @@ from __future__ import annotations
 from .model import ROLES, Assignment, Report, Unit
 
 UNIT_PART_ITEMS = 300
-MATRIX_ROWS = 300
+MATRIX_ROWS = 200
 
 
 def unit_part_path(unit: Unit, part: int) -> str:
