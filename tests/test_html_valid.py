@@ -1,8 +1,8 @@
 """Valid HTML: every built page passes the Nu HTML Checker (vnu.jar from npm, the machine's Java).
 
-vnu starts slowly, so it runs once over every page of three builds (the real content, the fixture
-with every optional feature and the progress fixture with statuses and Markdown notes) plus one
-deliberately broken canary page that proves it really checked.
+vnu starts slowly, so it runs once over every page and stylesheet of three builds (the real content,
+the fixture with every optional feature and the progress fixture with statuses and Markdown notes)
+plus a deliberately broken canary page and stylesheet that prove it really checked.
 """
 
 from __future__ import annotations
@@ -28,18 +28,22 @@ def vnu_messages(seed_site, full_site, progress_site, tmp_path_factory) -> tuple
     canary = canary_dir / "canary.html"
     html = (full_site / "index.html").read_text(encoding="utf-8")
     canary.write_text(html.replace("</main>", '<p id="main">twice</p></main>', 1), encoding="utf-8")
+    (canary_dir / "canary.css").write_text("a { colr: red; }\n", encoding="utf-8")
     pages = [p for site in (seed_site, full_site, progress_site) for p in sorted(site.rglob("*.html"))]
+    pages += sorted(seed_site.rglob("*.css"))  # the stylesheets too (print CSS lives in files, not <style>)
     proc = subprocess.run(
         [
             java,
             "-jar",
             str(VNU),
             "--errors-only",
+            "--also-check-css",
             "--format",
             "json",
             "--exit-zero-always",
             *map(str, pages),
             str(canary),
+            str(canary_dir / "canary.css"),
         ],
         capture_output=True,
         text=True,
@@ -58,17 +62,20 @@ def test_every_page_is_valid_html(vnu_messages, seed_site, full_site):
     problems = [
         f"{path}:{m.get('lastLine')}:{m.get('firstColumn')}: {m['type']}: {m['message']}"
         for path, messages in sorted(by_file.items())
-        if path.name != "canary.html"
+        if not path.name.startswith("canary.")
         for m in messages
     ]
     assert problems == []
 
 
 def test_the_checker_really_reads_the_pages(vnu_messages):
-    """The canary page carries a duplicate id: vnu must report exactly that, on that file."""
+    """The canary page carries a duplicate id, the canary stylesheet a misspelt property: vnu must
+    report exactly those, on those files."""
     pages, by_file = vnu_messages
     canary = [p for p in by_file if p.name == "canary.html"]
     assert len(canary) == 1
     messages = by_file[canary[0]]
     assert [m["type"] for m in messages] == ["error"]
     assert "Duplicate ID" in messages[0]["message"] and "main" in messages[0]["message"]
+    css = [p for p in by_file if p.name == "canary.css"]
+    assert [m["message"] for m in by_file[css[0]]] == ["CSS: “colr”: Property “colr” doesn't exist."]
