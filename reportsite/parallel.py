@@ -67,3 +67,48 @@ def _can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+_job: tuple | None = None  # (function, args) for the background worker, inherited by fork
+
+
+def in_background(fn, *args, enabled: bool = True):
+    """fn(*args) in a forked process while the caller goes on (e.g. the exports beside the pages);
+    `.get()` returns its result. In-process when not enabled or where fork is missing."""
+    if not enabled or not _can_fork():
+        return _Done(fn(*args))
+    import multiprocessing
+
+    global _job
+    _job = (fn, args)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _job
+    finally:
+        _job = None
+    result = pool.apply_async(_run_job)
+    pool.close()
+    return _Pending(pool, result)
+
+
+def _run_job():
+    fn, args = _job
+    return fn(*args)
+
+
+class _Done:
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def get(self):
+        return self.value
+
+
+class _Pending:
+    def __init__(self, pool, result) -> None:
+        self.pool, self.result = pool, result
+
+    def get(self):
+        try:
+            return self.result.get()
+        finally:
+            self.pool.join()

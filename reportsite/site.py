@@ -23,14 +23,15 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
     page_list.append(targets.targets_page(report))
     progress.decorate(page_list, report)  # counts by status, export links
     handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
-    from .parallel import render_pages  # jobs > 1: several processes, same bytes
+    from .parallel import in_background, render_pages  # jobs > 1: several processes, same bytes
 
+    exported = in_background(exports.all_exports, report, enabled=jobs > 1)  # the workbook is slow: beside the pages
     for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
     if pdf:
         for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
             site.add(path, data)
-    for path, data in exports.all_exports(report).items():
+    for path, data in exported.get().items():
         site.add(path, data)
     from .search import add_search
 
