@@ -34,8 +34,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes rendering pages (default: all cores)")
-    p.add_argument("--port", type=int, default=8000, help="serve: the port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "-j", "--jobs", type=int, default=None, help="processes rendering pages (default: all cores; serve: 1)"
+    )
+    p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
     p.add_argument(
         "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit (needs WeasyPrint and fonts-noto-cjk)"
     )
@@ -90,7 +92,8 @@ def run(args) -> int:
         from .writer import check_output_folder
 
         check_output_folder(Path(args.out), [content, templates])
-        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs)
+        # one process by default: forking from the preview's threaded server is best avoided
+        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or 1)
     report, warnings = loader.load(str(content), display_path(str(content)))
     for w in warnings:
         print(w, file=sys.stderr)
@@ -114,7 +117,8 @@ def run(args) -> int:
         handouts.check_available()  # WeasyPrint and the fonts: a clear exit 2 before any work
         pdf_progress = None if args.quiet else handouts.terminal_progress()
     try:
-        site = build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=args.jobs)
+        jobs = args.jobs or os.cpu_count() or 1
+        site = build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=jobs)
     except handouts.MissingGlyphs as exc:
         shown = display_path(str(content))
         raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
