@@ -178,10 +178,15 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 def safe_link(url: str) -> bool:
     """http, https, mailto or a relative link; nothing else (javascript:, data:, file:, vbscript: …)."""
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)  # browsers ignore these inside a scheme: 'java\tscript:'
+    from urllib.parse import unquote
+
+    # browsers ignore control characters and spaces inside a scheme ('java\tscript:'), and the link
+    # may reach us percent-encoded ('java%09script:'): judge the decoded, cleaned form
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", unquote(url))
     m = _SCHEME.match(cleaned)
     if m is None:
-        return not cleaned.startswith("//")  # protocol-relative = another host
+        head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+        return ":" not in head and not cleaned.startswith("//")  # '//host' = another host
     return m.group(1).lower() in SAFE_SCHEMES
 
 
