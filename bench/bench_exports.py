@@ -3,8 +3,8 @@
     python3 bench/bench_exports.py                  # 1,000 and 10,000 tasks, 3 runs each
     python3 bench/bench_exports.py --tasks 10000 --runs 5
 
-Prints, per size, the median seconds of all exports together and of the workbook alone (openpyxl
-writes about 20 µs per cell; the workbook has one row per task and one per unit and task), and the
+Prints, per size, the median seconds of all exports together and of the workbook alone (XlsxWriter
+in constant_memory mode; the workbook has one row per task and one per unit and task), and the
 total size written.
 """
 

@@ -11,7 +11,7 @@ import csv
 import datetime as _dt
 import io
 import json
-import zipfile
+from collections.abc import Iterable, Iterator
 
 from . import progress, targets
 from .model import KINDS, ROLES, Report, Task
@@ -31,14 +31,15 @@ def unit_csv_path(unit) -> str:
 
 
 def all_exports(report: Report) -> dict[str, bytes]:
+    rows = task_rows(report)  # each task's row once, shared by every file that lists it
     out = {
-        TASKS_CSV: _csv(task_header(report), [task_row(report, t) for t in report.tasks]),
+        TASKS_CSV: _csv(task_header(report), (rows[t.number] for t in report.tasks)),
         TASKS_JSON: (json.dumps(model_json(report), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         MATRIX_CSV: _csv(*matrix_table(report)),
-        TASKS_XLSX: workbook_bytes(report),
+        TASKS_XLSX: workbook_bytes(report, rows),
     }
     for u in report.units:
-        out[unit_csv_path(u)] = _csv(*unit_table(report, u.name))
+        out[unit_csv_path(u)] = _csv(*unit_table(report, u.name, rows))
     return out
 
 
@@ -78,33 +79,47 @@ def _numeral(n: int) -> str:
     return cn_numeral(n)
 
 
-def assignment_table(report: Report) -> tuple[list[str], list[list]]:
-    """One row per (unit, task): the sheet to filter by unit."""
+def task_rows(report: Report) -> dict[int, list]:
+    """task number -> its row (task_row)."""
+    return {t.number: task_row(report, t) for t in report.tasks}
+
+
+def assignment_table(report: Report, rows: dict[int, list] | None = None) -> tuple[list[str], Iterator[list]]:
+    """One row per (unit, task): the sheet to filter by unit. The rows are made as they are read."""
+    rows = rows if rows is not None else task_rows(report)
     header = ["单位", "角色", "经由"] + task_header(report)
-    rows = []
-    for u in report.sorted_units():
-        for a in report.assignments[u.name]:
-            rows.append([u.name, report.labels[a.role], a.via or ""] + task_row(report, a.task))
-    return header, rows
+    body = (
+        [u.name, report.labels[a.role], a.via or ""] + rows[a.task.number]
+        for u in report.sorted_units()
+        for a in report.assignments[u.name]
+    )
+    return header, body
 
 
-def unit_table(report: Report, name: str) -> tuple[list[str], list[list]]:
+def unit_table(report: Report, name: str, rows: dict[int, list] | None = None) -> tuple[list[str], list[list]]:
     header = ["角色", "经由"] + task_header(report)
-    rows = [[report.labels[a.role], a.via or ""] + task_row(report, a.task) for a in report.assignments[name]]
-    return header, rows
+    row = (lambda t: rows[t.number]) if rows is not None else (lambda t: task_row(report, t))
+    return header, [[report.labels[a.role], a.via or ""] + row(a.task) for a in report.assignments[name]]
 
 
 def matrix_table(report: Report) -> tuple[list[str], list[list]]:
+    """Units × (chapter, role) counts: one pass over each unit's assignments (report.count would
+    rescan them for every cell)."""
     header = ["单位", "类别"]
     for c in report.chapters:
         header += [f"{c.numeral}、{report.labels[role]}" for role in ROLES]
     header += [f"合计{report.labels['lead']}", f"合计{report.labels['responsible']}", "合计"]
     rows = []
     for u in report.sorted_units():
+        counts: dict[tuple[str, int], int] = {}
+        for a in report.assignments[u.name]:
+            key = (a.role, a.task.chapter)
+            counts[key] = counts.get(key, 0) + 1
         row = [u.name, KINDS[u.kind]]
         for c in report.chapters:
-            row += [report.count(u.name, role, c.number) for role in ROLES]
-        lead, resp = report.count(u.name, "lead"), report.count(u.name, "responsible")
+            row += [counts.get((role, c.number), 0) for role in ROLES]
+        lead = sum(n for (role, _), n in counts.items() if role == "lead")
+        resp = sum(n for (role, _), n in counts.items() if role == "responsible")
         rows.append(row + [lead, resp, lead + resp])
     return header, rows
 
@@ -176,7 +191,7 @@ def _cell(v):
     return v
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
+def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     """UTF-8 with BOM and CRLF: what Excel needs to open Chinese text correctly by double-click."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -190,53 +205,45 @@ WIDTHS = {"编号": 6, "章": 24, "节": 24, "任务": 70, "状态": 8, "截止�
           "最新进展": 40, "单位": 26, "角色": 10, "经由": 16, "类别": 10}  # fmt: skip
 
 
-def workbook_bytes(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
+def workbook_bytes(report: Report, rows: dict[int, list] | None = None) -> bytes:
+    """tasks.xlsx through XlsxWriter in constant_memory mode: rows stream to temporary files, so the
+    memory stays flat whatever the size. Same bytes for the same input: the dates come from the
+    report, and XlsxWriter dates every zip entry 1980-01-31 (from the temporary files' fixed mtime)."""
+    import xlsxwriter  # imported here: a build without exports (check, serve's first paint) never pays for it
 
-    wb = Workbook()
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheets = [
-        ("任务", task_header(report), [task_row(report, t) for t in report.tasks]),
-        ("按单位", *assignment_table(report)),
-        ("矩阵", *matrix_table(report)),
-    ]
-    for i, (title, header, rows) in enumerate(sheets):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        ws.title = title
-        ws.append(header)
-        for i, r in enumerate(rows, 2):
-            for j, v in enumerate(r, 1):
-                cell = ws.cell(row=i, column=j, value=v)  # cell by cell: ws[ws.max_row] rescans the sheet
-                if isinstance(v, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                    if "\n" in v or len(v) > 30:
-                        cell.alignment = wrap
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-        for j, name in enumerate(header, 1):
-            ws.column_dimensions[get_column_letter(j)].width = WIDTHS.get(name, 12 if title == "矩阵" else 30)
-    day = report.extra.get("as_of") or _dt.date(report.year, 1, 1)
-    fixed = _dt.datetime(day.year, day.month, day.day)
-    wb.properties.created = wb.properties.modified = fixed
-    wb.properties.creator = report.issuer
-    wb.properties.title = report.title
+    rows = rows if rows is not None else task_rows(report)
     raw = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # not save_workbook: it stamps now()
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry dated 1980-01-01: zipfile stamps the current time otherwise."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,  # =1+1 in a note stays text
+        "strings_to_urls": False,  # a link in a note stays text (and no 65,530-links-a-sheet limit)
+        "strings_to_numbers": False,
+    }
+    wb = xlsxwriter.Workbook(raw, options)
+    bold = wb.add_format({"bold": True})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    sheets = [
+        ("任务", task_header(report), (rows[t.number] for t in report.tasks), len(report.tasks)),
+        ("按单位", *assignment_table(report, rows), sum(len(a) for a in report.assignments.values())),
+        ("矩阵", *matrix_table(report), len(report.units)),
+    ]
+    for title, header, body, count in sheets:
+        ws = wb.add_worksheet(title)
+        for j, name in enumerate(header):
+            ws.set_column(j, j, WIDTHS.get(name, 12 if title == "矩阵" else 30))
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, count, len(header) - 1)
+        ws.write_row(0, 0, header, bold)
+        for i, r in enumerate(body, 1):
+            for j, v in enumerate(r):
+                if isinstance(v, str):
+                    if v:
+                        ws.write_string(i, j, v, wrap if len(v) > 30 or "\n" in v else None)
+                elif v is not None:
+                    ws.write_number(i, j, v)
+    day = report.extra.get("as_of") or _dt.date(report.year, 1, 1)
+    wb.set_properties(
+        {"title": report.title, "author": report.issuer, "created": _dt.datetime(day.year, day.month, day.day)}
+    )
+    wb.close()
+    return raw.getvalue()
