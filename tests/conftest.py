@@ -13,30 +13,35 @@ import pytest
 from util import FIXTURES, ROOT, SEED, run_cli
 
 
-@pytest.fixture(scope="session")
-def seed_report():
+def _loaded(content: Path):
     from reportsite.loader import load
 
-    report, _ = load(str(SEED))
+    report, _ = load(str(content))
     return report
+
+
+def _built(tmp_path_factory, content: Path, name: str) -> Path:
+    out = tmp_path_factory.mktemp(name) / "site"
+    code, _, err = run_cli("--content", str(content), "--out", str(out), "-q")
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_report():
+    return _loaded(SEED)
 
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory) -> Path:
     """The real content/tasks.yaml built into a temporary folder (read-only use, please)."""
-    out = tmp_path_factory.mktemp("seed") / "site"
-    code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q")
-    assert code == 0, err
-    return out
+    return _built(tmp_path_factory, SEED, "seed")
 
 
 @pytest.fixture(scope="session")
 def full_site(tmp_path_factory) -> Path:
     """tests/fixtures/full-features.yaml (every optional feature) built once (read-only use, please)."""
-    out = tmp_path_factory.mktemp("full") / "site"
-    code, _, err = run_cli("--content", str(FIXTURES / "full-features.yaml"), "--out", str(out), "-q")
-    assert code == 0, err
-    return out
+    return _built(tmp_path_factory, FIXTURES / "full-features.yaml", "full")
 
 
 CHROMIUM_ARGS = [
@@ -110,16 +115,10 @@ PROGRESS_FIXTURE = FIXTURES / "progress" / "tasks.yaml"  # with progress/2021-06
 
 @pytest.fixture(scope="session")
 def progress_report():
-    from reportsite.loader import load
-
-    report, _ = load(str(PROGRESS_FIXTURE))
-    return report
+    return _loaded(PROGRESS_FIXTURE)
 
 
 @pytest.fixture(scope="session")
 def progress_site(tmp_path_factory) -> Path:
     """tests/fixtures/progress/ (every status, an overdue task, Markdown notes) built once (read-only use)."""
-    out = tmp_path_factory.mktemp("progress") / "site"
-    code, _, err = run_cli("--content", str(PROGRESS_FIXTURE), "--out", str(out), "-q")
-    assert code == 0, err
-    return out
+    return _built(tmp_path_factory, PROGRESS_FIXTURE, "progress")
