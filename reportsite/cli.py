@@ -77,6 +77,34 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a mistake in an edited template is located too, never a traceback
+        located = template_error(exc)
+        if located is None:
+            raise
+        print(located, file=sys.stderr)
+        print("1 error in the templates; nothing was written.", file=sys.stderr)
+        return 1
+
+
+def template_error(exc: BaseException) -> str | None:
+    """A Jinja error as `templates/x.html:LINE: template error: …` (its innermost template frame)."""
+    import jinja2
+
+    if not isinstance(exc, jinja2.TemplateError):
+        return None
+    where = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".html") and os.path.isfile(name):
+            where = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    message = getattr(exc, "message", None) or str(exc)
+    if where is None:
+        return f"template error: {message}"
+    return f"{display_path(where[0])}:{where[1]}: template error: {message}"
 
 
 def run(args) -> int:
