@@ -82,13 +82,12 @@ def parts_nav(
 
 
 TASKS_PAGE_TASKS = 1500  # tasks.html (every task, for the browser's find) holds at most this many
+TARGETS_PAGE_ROWS = 1500  # targets.html: quantities a page (targets.targets_pages); 10 MB on one page at 100k tasks
 
 
 def split_tasks_page(page) -> list:
     """tasks.html of a big report: tasks.html, tasks-2.html, … of at most TASKS_PAGE_TASKS tasks each,
     cut between sections (a longer section is cut between tasks). A real report keeps one page."""
-    from .pages import Page
-
     ctx = page.context
     groups: list[list[dict]] = [[]]  # per page: its chapters, each with that page's share of tasks
     used = 0
@@ -117,13 +116,23 @@ def split_tasks_page(page) -> list:
     for chapters in groups:
         for c in chapters:
             del c["_last"]
+    return chapter_group_pages(page, groups)
+
+
+def chapter_group_pages(page, groups: list[list[dict]]) -> list:
+    """One page (X.html) per group of chapter blocks: X.html, X-2.html, … each with a 分页 navigation
+    labelled by its chapters (第2页（四至七章）); one group gives back the page itself."""
+    from .pages import Page
+
     if len(groups) == 1:
         return [page]
-    hrefs = ["tasks.html"] + [f"tasks-{k}.html" for k in range(2, len(groups) + 1)]
+    stem = page.path.removesuffix(".html")
+    hrefs = [page.path] + [f"{stem}-{k}.html" for k in range(2, len(groups) + 1)]
     labels = []
     for k, chapters in enumerate(groups, 1):
         first, last = chapters[0]["numeral"], chapters[-1]["numeral"]
         labels.append(f"第{k}页（{first}{'至' + last if last != first else ''}章）")
+    ctx = page.context
     return [
         Page(
             href,

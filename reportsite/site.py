@@ -20,7 +20,7 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
     page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
     from . import exports, progress, targets
 
-    page_list.append(targets.targets_page(report))
+    page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
     progress.decorate(page_list, report)  # counts by status, export links
     handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     from .parallel import in_background, render_pages  # jobs > 1: several processes, same bytes

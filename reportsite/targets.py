@@ -45,7 +45,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 17)  # every text of a 100k report: pages, targets and tasks.json all ask
 def find(text: str) -> tuple[Quantity, ...]:
     """The quantities of one task text, in order (cached: every page that shows the task asks)."""
     quoted = _quoted_spans(text)
@@ -63,7 +63,7 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[a : min(ends) if ends else len(text)].strip()
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 17)
 def segments(text: str) -> tuple[tuple[str, bool], ...]:
     """The text cut into (piece, is_quantity) for highlighting; templates escape every piece."""
     out, pos = [], 0
@@ -78,21 +78,26 @@ def segments(text: str) -> tuple[tuple[str, bool], ...]:
 
 
 def targets_page(report):
-    """targets.html: every quantity, grouped by chapter, with its measure, task and units."""
+    """targets.html: every quantity, grouped by chapter, with its measure, task and units (one page)."""
     from .pages import Page, SiteContext, chapter_path
 
     sc = SiteContext(report)
-    chapters, total = [], 0
+    chapters, total, tasks = [], 0, 0
     for c in report.chapters:
         rows = []
         for t in c.tasks:
-            for q in find(t.text):
-                view = sc.task_view(t)
+            found = find(t.text)
+            if not found:
+                continue
+            tasks += 1
+            view = sc.task_view(t)
+            task = {"number": t.number, "href": view["href"]}
+            for q in found:
                 rows.append(
                     {
                         "quantity": q.text,
                         "measure": _highlight(q.measure, q.text),
-                        "task": {"number": t.number, "href": view["href"]},
+                        "task": task,
                         "lead": view["lead"],
                         "responsible": view["responsible"],
                         "and_others": t.and_others,
@@ -100,12 +105,38 @@ def targets_page(report):
                 )
         total += len(rows)
         if rows:
-            chapters.append(
-                {"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number), "rows": rows}
-            )
-    tasks = sum(1 for t in report.tasks if find(t.text))
+            head = {"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)}
+            chapters.append({**head, "rows": rows, "continued": False})
     ctx = {**sc.common(), "page_title": "量化目标", "chapters": chapters, "count": total, "task_count": tasks}
     return Page("targets.html", "targets.html", ctx)
+
+
+def targets_pages(report) -> list:
+    """targets.html, cut for a big report into targets.html, targets-2.html, … of at most
+    paging.TARGETS_PAGE_ROWS rows each: between chapters, a longer chapter between rows (its
+    heading repeated, marked 续). A real report keeps its one page at the same address."""
+    from . import paging
+
+    page = targets_page(report)
+    limit = paging.TARGETS_PAGE_ROWS
+    groups: list[list[dict]] = [[]]
+    used = 0
+    for c in page.context["chapters"]:
+        rows = c["rows"]
+        if used and used + len(rows) > limit:
+            groups.append([])
+            used = 0
+        first = True
+        while rows:
+            if used >= limit:
+                groups.append([])
+                used = 0
+            take = rows[: limit - used]
+            groups[-1].append({**c, "rows": take, "continued": not first})
+            used += len(take)
+            rows = rows[len(take) :]
+            first = False
+    return paging.chapter_group_pages(page, groups)
 
 
 def _highlight(measure: str, quantity: str) -> list[tuple[str, bool]]:

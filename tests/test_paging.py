@@ -16,6 +16,8 @@ def test_seed_pages_are_not_split(seed_site, seed_report):
     assert {t.part for t in seed_report.tasks} == {1}
     assert sorted(p.name for p in (seed_site / "chapters").iterdir()) == [f"{k}.html" for k in range(1, 9)]
     assert not list(seed_site.glob("matrix-*.html"))
+    assert not list(seed_site.glob("targets-*.html"))
+    assert soup(seed_site / "targets.html").find("nav", class_="parts") is None
     assert [p for p in (seed_site / "units").iterdir() if p.is_dir()] == []
     assert soup(seed_site / "chapters/4.html").find(id="task-53")
     assert soup(seed_site / "chapters/4.html").find("nav", class_="parts") is None
@@ -31,6 +33,7 @@ def split_site(tmp_path_factory):
     mp.setattr(paging, "UNIT_PART_ITEMS", 20)
     mp.setattr(paging, "MATRIX_ROWS", 25)
     mp.setattr(paging, "TASKS_PAGE_TASKS", 50)
+    mp.setattr(paging, "TARGETS_PAGE_ROWS", 10)
     try:
         code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")
         assert code == 0, err
@@ -98,6 +101,22 @@ def test_all_tasks_page_is_split_between_sections(split_site):
     assert nav.find(attrs={"aria-current": "page"}).get_text() == "第2页（四至七章）"
 
 
+def test_targets_page_is_split_between_chapters(split_site, seed_site):
+    site, _ = split_site
+    pages = [site / "targets.html", *(site / f"targets-{k}.html" for k in range(2, 7))]
+    assert not (site / "targets-7.html").exists()
+    heads = [[h.get_text() for h in soup(p).select("section.targets-block h2")] for p in pages]
+    assert [[h[:2] for h in hs] for hs in heads] == [["一、"], ["二、"], ["四、", "五、"], ["七、"], ["八、"], ["八、"]]
+    assert heads[5][0].endswith("（续）") and not heads[4][0].endswith("（续）")  # chapter 8: 17 rows, 10 + 7
+    rows = [tr["data-task"] for p in pages for tr in soup(p).select("table.targets-table tbody tr")]
+    assert [len(soup(p).select("tbody tr")) for p in pages] == [7, 8, 6, 8, 10, 7]
+    assert rows == [tr["data-task"] for tr in soup(seed_site / "targets.html").select("table.targets-table tbody tr")]
+    nav = soup(site / "targets-3.html").find("nav", class_="parts")
+    assert nav.find(attrs={"aria-current": "page"}).get_text() == "第3页（四至五章）"
+    assert [a["href"] for a in nav.find_all("a")] == ["targets.html"] + [f"targets-{k}.html" for k in (2, 4, 5, 6)]
+    assert soup(site / "targets-3.html").title.get_text().startswith("量化目标（第3页）")
+
+
 def test_split_build_is_the_same_on_two_processes(split_site, tmp_path, monkeypatch):
     from reportsite import parallel
 
@@ -105,6 +124,7 @@ def test_split_build_is_the_same_on_two_processes(split_site, tmp_path, monkeypa
     monkeypatch.setattr(paging, "UNIT_PART_ITEMS", 20)
     monkeypatch.setattr(paging, "MATRIX_ROWS", 25)
     monkeypatch.setattr(paging, "TASKS_PAGE_TASKS", 50)
+    monkeypatch.setattr(paging, "TARGETS_PAGE_ROWS", 10)
     monkeypatch.setattr(parallel, "MIN_PAGES", 0)
     code, _, err = run_cli("--content", str(SEED), "--out", str(tmp_path / "two"), "-q", "-j", "2")
     assert code == 0, err
