@@ -76,6 +76,10 @@ def test_tasks_json_is_the_whole_model(progress_site, progress_report):
     assert tasks[1]["overdue"] is True and tasks[1]["deadline"] == "2021-05-31"
     assert tasks[2]["quantities"] == [{"quantity": "6栋638套", "measure": "建设富士花园二期公租房6栋638套"}]
     assert tasks[4]["status"] is None and tasks[4]["deadline"] is None
+    lines = (progress_site / "data" / "tasks.json").read_text(encoding="utf-8").splitlines()
+    task_lines = [json.loads(x.strip().rstrip(",")) for x in lines if x.lstrip().startswith('{"number": ')]
+    assert [t["number"] for t in task_lines] == [1, 2, 3, 4, 5]  # one line a task, the outline indented
+    assert lines[:3] == ["{", ' "report": {', '  "title": "2021年政府工作报告重点工作责任单位",']
 
 
 def test_matrix_csv_matches_the_counts(seed_site, seed_report):
