@@ -131,6 +131,7 @@ class Report:
                         if member not in direct:
                             self.assignments[member].append(Assignment(t, role, via=name))
                             direct.add(member)
+        self._counts: dict[str, Counter] = {}  # count()'s cache
         self.partners: dict[str, list[tuple[str, int]]] = {}
         order = {u.name: i for i, u in enumerate(self.sorted_units())}
         for u in self.units:
@@ -146,11 +147,14 @@ class Report:
         return sorted(self.units, key=lambda u: (u.sort_key, u.name))
 
     def count(self, unit: str, role: str, chapter: int | None = None) -> int:
-        return sum(
-            1
-            for a in self.assignments[unit]
-            if a.role == role and (chapter is None or a.task.chapter == chapter)
-        )
+        """A unit's assignments in a role (in one chapter): counted in one pass per unit, then looked up
+        (pages, exports and handouts ask for every unit × chapter × role)."""
+        counts = self._counts.get(unit)
+        if counts is None:
+            counts = Counter((a.role, a.task.chapter) for a in self.assignments[unit])
+            counts.update(Counter(a.role for a in self.assignments[unit]))
+            self._counts[unit] = counts
+        return counts[role] if chapter is None else counts[(role, chapter)]
 
     @property
     def sections(self) -> list[Section]:

@@ -145,6 +145,7 @@ class SiteContext:
         }
 
 
+@functools.lru_cache(maxsize=None)  # asked for every task view
 def _section_numeral(n: int) -> str:
     from .model import cn_numeral
 

@@ -145,28 +145,34 @@ def decorate(pages, report) -> None:
     as_of = report.extra.get("as_of")
     has = any(t.extra.get("status") for t in report.tasks)
     common = {"has_progress": has, "as_of": as_of.isoformat() if as_of else ""}
+    by_unit: dict[str | None, dict] = {}  # a unit's counts, shared by its part pages and its matrix row
+
+    def unit_counts(name: str | None) -> dict:
+        if name not in by_unit:  # None: the whole report
+            tasks = report.tasks if name is None else [a.task for a in report.assignments[name]]
+            by_unit[name] = status_counts(tasks, as_of)
+        return by_unit[name]
+
     for p in pages:
         if p.template == "home.html":
             p.context["progress"] = dict(
                 common,
-                total=status_counts(report.tasks, as_of),
+                total=unit_counts(None),
                 chapters=[status_counts(c.tasks, as_of) for c in report.chapters],
             )
         elif p.template == "unit.html":
             name = p.context["unit"]["name"]
             unit = report.unit_by_name[name]
-            tasks = [a.task for a in report.assignments[name]]
-            p.context["progress"] = dict(common, total=status_counts(tasks, as_of), csv=f"data/units/{unit.slug}.csv")
+            p.context["progress"] = dict(common, total=unit_counts(name), csv=f"data/units/{unit.slug}.csv")
         elif p.template == "matrix.html":
             rows = []
             for row in p.context["rows"]:
-                tasks = [a.task for a in report.assignments[row["name"]]]
-                rows.append({"name": row["name"], "href": row["href"], "counts": status_counts(tasks, as_of)})
+                rows.append({"name": row["name"], "href": row["href"], "counts": unit_counts(row["name"])})
             p.context["progress"] = dict(
                 common,
                 statuses=[{"status": s, "slug": STATUS_SLUGS[s]} for s in (*STATUSES, NO_STATUS)],
                 rows=rows,
-                total=status_counts(report.tasks, as_of),
+                total=unit_counts(None),
             )
 
 
