@@ -122,7 +122,10 @@ def run(args) -> int:
         check_output_folder(Path(args.out), [content, templates])
         # one process by default: forking from the preview's threaded server is best avoided
         return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or 1)
-    report, warnings = loader.load(str(content), display_path(str(content)))
+    from .parallel import gc_paused
+
+    with gc_paused():  # millions of objects at 100k tasks, no garbage cycles
+        report, warnings = loader.load(str(content), display_path(str(content)))
     for w in warnings:
         print(w, file=sys.stderr)
     if args.command == "check":

@@ -8,6 +8,7 @@ Small sites render in-process: forking costs more than it saves below a few hund
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
 MIN_PAGES = 400  # below this, one process is faster than forking
@@ -72,6 +73,20 @@ def _can_fork() -> bool:
 _job: tuple | None = None  # (function, args) for the background worker, inherited by fork
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection inside. Loading the model and preparing the page contexts make
+    millions of objects and no garbage cycles; the collector's passes over them were half of that
+    time at 100k tasks (16.6 s -> 8.8 s for the load alone)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def in_background(fn, *args, enabled: bool = True):
     """fn(*args) in a forked process while the caller goes on (e.g. the exports beside the pages);
     `.get()` returns its result. In-process when not enabled or where fork is missing."""
@@ -81,10 +96,12 @@ def in_background(fn, *args, enabled: bool = True):
 
     global _job
     _job = (fn, args)
+    gc.freeze()  # the worker's collections never scan (and so never copy) the model it shares
     try:
         pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _job
     finally:
         _job = None
+        gc.unfreeze()
     result = pool.apply_async(_run_job)
     pool.close()
     return _Pending(pool, result)

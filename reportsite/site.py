@@ -11,19 +11,18 @@ from .writer import Site
 
 def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1) -> Site:
     """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made)."""
-    from . import pages
+    from . import exports, pages, progress, targets
     from . import pdf as handouts
+    from .parallel import gc_paused, in_background, render_pages  # jobs > 1: several processes, same bytes
 
     site = Site()
     env = pages.make_env(templates)
-    page_list = pages.all_pages(report)
-    page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
-    from . import exports, progress, targets
-
-    page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
-    progress.decorate(page_list, report)  # counts by status, export links
-    handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
-    from .parallel import in_background, render_pages  # jobs > 1: several processes, same bytes
+    with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
+        page_list = pages.all_pages(report)
+        page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
+        page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
+        progress.decorate(page_list, report)  # counts by status, export links
+        handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
 
     exported = in_background(exports.all_exports, report, enabled=jobs > 1)  # the workbook is slow: beside the pages
     for path, html in render_pages(page_list, env, jobs).items():
