@@ -17,6 +17,9 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
 
     site = Site()
     env = pages.make_env(templates)
+    # the exports (the workbook is the slowest single output) need only the model: their worker
+    # starts first and runs beside the page contexts and the rendering
+    exported = in_background(exports.all_exports, report, enabled=jobs > 1)
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
         page_list = pages.all_pages(report)
         page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
@@ -24,9 +27,9 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
 
-    exported = in_background(exports.all_exports, report, enabled=jobs > 1)  # the workbook is slow: beside the pages
     for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
+    del page_list  # the contexts: their memory is reused for the exports coming back
     if pdf:
         for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
             site.add(path, data)
