@@ -30,14 +30,16 @@ def unit_csv_path(unit) -> str:
     return f"{DATA}/units/{unit.slug}.csv"
 
 
-def all_exports(report: Report) -> dict[str, bytes]:
+def all_exports(report: Report, workbook: bool = True) -> dict[str, bytes]:
+    """Every file of site/data/; workbook=False leaves out tasks.xlsx (site.py makes it in a worker)."""
     rows = task_rows(report)  # each task's row once, shared by every file that lists it
     out = {
         TASKS_CSV: _csv(task_header(report), (rows[t.number] for t in report.tasks)),
         TASKS_JSON: (_json_text(model_json(report)) + "\n").encode("utf-8"),
         MATRIX_CSV: _csv(*matrix_table(report)),
-        TASKS_XLSX: workbook_bytes(report, rows),
     }
+    if workbook:
+        out[TASKS_XLSX] = workbook_bytes(report, rows)
     for u in report.units:
         out[unit_csv_path(u)] = _csv(*unit_table(report, u.name, rows))
     return out

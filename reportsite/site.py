@@ -17,9 +17,9 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
 
     site = Site()
     env = pages.make_env(templates)
-    # the exports (the workbook is the slowest single output) need only the model: their worker
-    # starts first and runs beside the page contexts and the rendering
-    exported = in_background(exports.all_exports, report, enabled=jobs > 1)
+    # the workbook (the slowest single output) needs only the model: its worker starts first and
+    # runs beside the page contexts and the rendering; the other exports follow the rendering here
+    workbook = in_background(exports.workbook_bytes, report, enabled=jobs > 1)
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
         page_list = pages.all_pages(report)
         page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
@@ -29,12 +29,13 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
 
     for path, html in render_pages(page_list, env, jobs).items():
         site.add(path, html)
-    del page_list  # the contexts: their memory is reused for the exports coming back
+    del page_list  # the contexts: their memory is reused for the exports
     if pdf:
         for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
             site.add(path, data)
-    for path, data in exported.get().items():
+    for path, data in exports.all_exports(report, workbook=False).items():
         site.add(path, data)
+    site.add(exports.TASKS_XLSX, workbook.get())
     from .search import add_search
 
     add_search(report, env, site)
