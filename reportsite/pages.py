@@ -336,6 +336,7 @@ def all_pages(report: Report) -> list[Page]:
     for maker in PAGE_MAKERS:
         pages.extend(maker(sc))
     common = sc.common()
+    common["_fragments"] = {}  # one cache for the whole build: see fragment() in render()
     for p in pages:
         p.context = {**common, **p.context}
     return pages
@@ -350,5 +351,32 @@ def render(pages: list[Page], env) -> dict[str, str]:
         def url(target: str, _page: str = page_path) -> str:
             return relative(target, _page)
 
-        out[p.path] = template.render(p.context, page_path=page_path, url=url)
+        fragment = _fragment_renderer(env, p.context, page_path, url)
+        out[p.path] = template.render(p.context, page_path=page_path, url=url, fragment=fragment)
     return out
+
+
+def _fragment_renderer(env, context: dict, page_path: str, url):
+    """`fragment('macro', task_view, *args)` in a template: that macro of macros.html, rendered once per
+    task, arguments and page folder, and reused (a task of a big report is listed on the page of every unit it names).
+    The macro sees only `labels`, `url` and `page_path` of the first page of the folder, so it may
+    link only to site paths (relative to the folder, not the page) and must not look at the page.
+    The result is the macro's Markup: escaped once, by the template."""
+    cache = context.get("_fragments")
+    if cache is None:  # a page made outside all_pages(): no sharing
+        cache = {}
+    folder = _dirname(page_path)
+
+    def fragment(name: str, t: dict, *args):
+        key = (name, t["number"], folder, *args)
+        html = cache.get(key)
+        if html is None:
+            module = cache.get(folder)
+            if module is None:
+                module = cache[folder] = env.get_template("macros.html").make_module(
+                    {"labels": context["labels"], "url": url, "page_path": page_path}
+                )
+            html = cache[key] = getattr(module, name)(t, *args)
+        return html
+
+    return fragment
