@@ -374,7 +374,7 @@ def _fragment_renderer(env, context: dict, page_path: str, url):
             module = cache.get(folder)
             if module is None:
                 module = cache[folder] = env.get_template("macros.html").make_module(
-                    {"labels": context["labels"], "url": url, "page_path": page_path}
+                    {"labels": context["labels"], "url": url, "page_path": page_path, "fragment": fragment}
                 )
             html = cache[key] = getattr(module, name)(t, *args)
         return html
