@@ -380,3 +380,24 @@ def _fragment_renderer(env, context: dict, page_path: str, url):
         return html
 
     return fragment
+
+
+def tasks_page(report: Report):
+    """All tasks on one page: the no-JavaScript fallback of search, where the browser's find works."""
+    sc = SiteContext(report)
+    chapters = [
+        {
+            "number": c.number,
+            "numeral": c.numeral,
+            "title": c.title,
+            "href": chapter_path(c.number),
+            "direct_tasks": [sc.task_view(t) for t in c.direct_tasks],
+            "sections": [
+                {"numeral": _section_numeral(s.number), "title": s.title, "tasks": [sc.task_view(t) for t in s.tasks]}
+                for s in c.sections
+            ],
+        }
+        for c in report.chapters
+    ]
+    ctx = {**sc.common(), "page_title": "全部任务", "chapters": chapters, "count": len(report.tasks)}
+    return Page("tasks.html", "tasks.html", ctx)

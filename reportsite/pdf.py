@@ -165,7 +165,7 @@ def _common(report: Report, sc) -> dict:
 
 def handout_context(report: Report, sc) -> dict:
     from .pages import _level, unit_counts
-    from .site import tasks_page
+    from .pages import tasks_page
 
     chapters = tasks_page(report).context["chapters"]  # the all-tasks page's chapters, sections and tasks
     for view, c in zip(chapters, report.chapters, strict=True):

@@ -22,7 +22,7 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
     workbook = in_background(exports.workbook_bytes, report, enabled=jobs > 1)
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
         page_list = pages.all_pages(report)
-        page_list.extend(split_tasks_page(tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
+        page_list.extend(split_tasks_page(pages.tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
         page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
@@ -45,25 +45,3 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
             site.add("assets/" + f.relative_to(assets).as_posix(), f.read_bytes())
     return site
 
-
-def tasks_page(report: Report):
-    """All tasks on one page: the no-JavaScript fallback of search, where the browser's find works."""
-    from .pages import Page, SiteContext, _section_numeral, chapter_path
-
-    sc = SiteContext(report)
-    chapters = [
-        {
-            "number": c.number,
-            "numeral": c.numeral,
-            "title": c.title,
-            "href": chapter_path(c.number),
-            "direct_tasks": [sc.task_view(t) for t in c.direct_tasks],
-            "sections": [
-                {"numeral": _section_numeral(s.number), "title": s.title, "tasks": [sc.task_view(t) for t in s.tasks]}
-                for s in c.sections
-            ],
-        }
-        for c in report.chapters
-    ]
-    ctx = {**sc.common(), "page_title": "全部任务", "chapters": chapters, "count": len(report.tasks)}
-    return Page("tasks.html", "tasks.html", ctx)
