@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from . import progress, targets
+from . import progress, targets, xlsx
 from .model import KINDS, ROLES, Report, Task
 from .pages import chapter_path, unit_path
 
@@ -221,45 +221,35 @@ WIDTHS = {"编号": 6, "章": 24, "节": 24, "任务": 70, "状态": 8, "截止�
           "最新进展": 40, "单位": 26, "角色": 10, "经由": 16, "类别": 10}  # fmt: skip
 
 
-def workbook_bytes(report: Report, rows: dict[int, list] | None = None) -> bytes:
-    """tasks.xlsx through XlsxWriter in constant_memory mode: rows stream to temporary files, so the
-    memory stays flat whatever the size. Same bytes for the same input: the dates come from the
-    report, and XlsxWriter dates every zip entry 1980-01-31 (from the temporary files' fixed mtime)."""
-    import xlsxwriter  # imported here: a build without exports (check, serve's first paint) never pays for it
-
+def workbook_sheets(report: Report, rows: dict[int, list] | None = None) -> list[xlsx.Sheet]:
+    """The workbook's sheets: the tasks, one row per unit and task (to filter by unit), the matrix.
+    Their rows are made as the writer reads them."""
     rows = rows if rows is not None else task_rows(report)
-    raw = io.BytesIO()
-    options = {
-        "constant_memory": True,
-        "strings_to_formulas": False,  # =1+1 in a note stays text
-        "strings_to_urls": False,  # a link in a note stays text (and no 65,530-links-a-sheet limit)
-        "strings_to_numbers": False,
-    }
-    wb = xlsxwriter.Workbook(raw, options)
-    bold = wb.add_format({"bold": True})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    sheets = [
+    tables = [
         ("任务", task_header(report), (rows[t.number] for t in report.tasks), len(report.tasks)),
         ("按单位", *assignment_table(report, rows), sum(len(a) for a in report.assignments.values())),
         ("矩阵", *matrix_table(report), len(report.units)),
     ]
-    for title, header, body, count in sheets:
-        ws = wb.add_worksheet(title)
-        for j, name in enumerate(header):
-            ws.set_column(j, j, WIDTHS.get(name, 12 if title == "矩阵" else 30))
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, count, len(header) - 1)
-        ws.write_row(0, 0, header, bold)
-        for i, r in enumerate(body, 1):
-            for j, v in enumerate(r):
-                if isinstance(v, str):
-                    if v:
-                        ws.write_string(i, j, v, wrap if len(v) > 30 or "\n" in v else None)
-                elif v is not None:
-                    ws.write_number(i, j, v)
+    return [
+        xlsx.Sheet(title, header, [WIDTHS.get(h, 12 if title == "矩阵" else 30) for h in header], body, count)
+        for title, header, body, count in tables
+    ]
+
+
+def wrapped(text: str) -> bool:
+    """Long or multi-line text wraps in its cell (aligned to the top of the row)."""
+    return len(text) > 30 or "\n" in text
+
+
+def workbook_bytes(report: Report, rows: dict[int, list] | None = None) -> bytes:
+    """tasks.xlsx through reportsite.xlsx (the bytes XlsxWriter writes in constant_memory mode, at a
+    fraction of the time). Same bytes for the same input: the dates come from the report, never the
+    clock, and the zip entries have a fixed timestamp."""
     day = report.extra.get("as_of") or _dt.date(report.year, 1, 1)
-    wb.set_properties(
-        {"title": report.title, "author": report.issuer, "created": _dt.datetime(day.year, day.month, day.day)}
+    return xlsx.workbook(
+        workbook_sheets(report, rows),
+        title=report.title,
+        author=report.issuer,
+        created=_dt.datetime(day.year, day.month, day.day),
+        wrap=wrapped,
     )
-    wb.close()
-    return raw.getvalue()
