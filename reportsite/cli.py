@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import ContentError, UsageError
 
+_STARTED = time.perf_counter()  # module import: about when the process started
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("build", "check", "serve")
 
@@ -37,6 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--jobs", type=int, default=None, help="processes rendering pages (default: all cores; serve: 1)"
     )
+    p.add_argument("--timings", action="store_true", help="print how long each step of the build took (stderr)")
     p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
     p.add_argument(
         "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit (needs WeasyPrint and fonts-noto-cjk)"
@@ -122,9 +124,12 @@ def run(args) -> int:
         check_output_folder(Path(args.out), [content, templates])
         # one process by default: forking from the preview's threaded server is best avoided
         return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or 1)
+    from . import timings
     from .parallel import gc_paused
 
-    with gc_paused():  # millions of objects at 100k tasks, no garbage cycles
+    if args.timings:
+        timings.start()
+    with timings.step("load and check the content"), gc_paused():  # millions of objects at 100k tasks, no garbage cycles
         report, warnings = loader.load(str(content), display_path(str(content)))
     for w in warnings:
         print(w, file=sys.stderr)
@@ -153,7 +158,9 @@ def run(args) -> int:
     except handouts.MissingGlyphs as exc:
         shown = display_path(str(content))
         raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
-    commit(site, out)
+    with timings.step("write the site"):
+        commit(site, out)
+    timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {display_path(str(out))}/: {len(site.files)} files, {len(report.tasks)} tasks, {len(report.units)} units in {elapsed:.2f} s")

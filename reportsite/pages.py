@@ -43,6 +43,25 @@ def _dirname(page: str) -> str:
     return posixpath.dirname(page) or "."
 
 
+def folder_of(page: str) -> str:
+    """The folder of a page's path ('.' at the top): pages of one folder share links and fragments."""
+    return _dirname(page)
+
+
+def page_weight(page: "Page") -> int:
+    """About how much rendering a page takes: the tasks it lists (parallel.py balances the processes)."""
+    c = page.context
+    if page.template == "unit.html":
+        return 5 + sum(len(ch["tasks"]) for r in c["roles"] for ch in r["chapters"])
+    if page.template == "chapter.html":
+        return 5 + len(c["direct_tasks"]) + sum(len(s["tasks"]) for s in c["sections"])
+    if page.template == "tasks.html":
+        return 5 + sum(len(ch["direct_tasks"]) + sum(len(s["tasks"]) for s in ch["sections"]) for ch in c["chapters"])
+    if page.template == "matrix.html":
+        return 5 + len(c["rows"]) * len(c["chapters"]) // 10
+    return 5
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _relpath(path: str, base: str) -> str:  # cached: a big site asks the same few thousand pairs a million times
     return posixpath.relpath(path, base)
@@ -102,6 +121,8 @@ class SiteContext:
         self.report = report
         self.units = report.unit_by_name
         self._task_views: dict[int, dict] = {}
+        self._unit_parts: dict[str, list] = {}
+        self.fragments: dict = {}  # the build's fragment and link cache: see _page_helpers()
 
     def unit_ref(self, name: str) -> dict:
         u = self.units[name]
@@ -132,9 +153,17 @@ class SiteContext:
             "progress": progress.task_progress(t, self.report.extra.get("as_of")),
         }
 
+    def unit_parts(self, name: str) -> list:
+        """paging.unit_parts of a unit, worked out once (unit pages and the matrix both ask)."""
+        parts = self._unit_parts.get(name)
+        if parts is None:
+            parts = self._unit_parts[name] = unit_parts(self.report, name)
+        return parts
+
     def common(self) -> dict:
         r = self.report
         return {
+            "_fragments": self.fragments,
             "report": {"title": r.title, "issuer": r.issuer, "year": r.year, "source": r.source},
             "labels": r.labels,
             "csp": CSP,
@@ -227,7 +256,7 @@ def unit_pages(sc: SiteContext) -> list[Page]:
     r = sc.report
     pages = []
     for u in r.units:
-        split = unit_parts(r, u.name)  # a unit with thousands of tasks gets several pages: paging.py
+        split = sc.unit_parts(u.name)  # a unit with thousands of tasks gets several pages: paging.py
         hrefs = [unit_part_path(u, k) for k in range(1, len(split) + 1)]
         totals = {role: r.count(u.name, role) for role in ROLES}
         for number, part in enumerate(split, 1):
@@ -277,7 +306,7 @@ def matrix_page(sc: SiteContext) -> list[Page]:
     r = sc.report
     rows = []
     for u in r.sorted_units():
-        where = anchor_parts(unit_parts(r, u.name))
+        where = anchor_parts(sc.unit_parts(u.name))
         counted = Counter((a.role, a.task.chapter) for a in r.assignments[u.name])  # = r.count(), in one pass
         cells = []
         for c in r.chapters:
@@ -330,13 +359,13 @@ PAGE_MAKERS = [
 ]
 
 
-def all_pages(report: Report) -> list[Page]:
-    sc = SiteContext(report)
+def all_pages(report: Report, sc: SiteContext | None = None) -> list[Page]:
+    """Home, chapters, units, the units index and the matrix (sc: shared with tasks_page)."""
+    sc = sc or SiteContext(report)
     pages: list[Page] = []
     for maker in PAGE_MAKERS:
         pages.extend(maker(sc))
     common = sc.common()
-    common["_fragments"] = {}  # one cache for the whole build: see fragment() in render()
     for p in pages:
         p.context = {**common, **p.context}
     return pages
@@ -346,45 +375,73 @@ def render(pages: list[Page], env) -> dict[str, str]:
     out = {}
     for p in pages:
         template = env.get_template(p.template)
-        page_path = p.path
-
-        def url(target: str, _page: str = page_path) -> str:
-            return relative(target, _page)
-
-        fragment = _fragment_renderer(env, p.context, page_path, url)
-        out[p.path] = template.render(p.context, page_path=page_path, url=url, fragment=fragment)
+        helpers = _page_helpers(env, p.context, p.path)
+        out[p.path] = template.render(p.context, page_path=p.path, **helpers)
     return out
 
 
-def _fragment_renderer(env, context: dict, page_path: str, url):
-    """`fragment('macro', task_view, *args)` in a template: that macro of macros.html, rendered once per
-    task, arguments and page folder, and reused (a task of a big report is listed on the page of every unit it names).
-    The macro sees only `labels`, `url` and `page_path` of the first page of the folder, so it may
-    link only to site paths (relative to the folder, not the page) and must not look at the page.
-    The result is the macro's Markup: escaped once, by the template."""
+def _page_helpers(env, context: dict, page_path: str) -> dict:
+    """The functions a page's templates call, sharing one build-wide cache (context["_fragments"]) by
+    page folder: a link to another file, a task's fragment or a unit's link is the same on every page
+    of a folder, so it is worked out once and reused (a task of a big report is on about six pages).
+
+    - `url(site path)`: the relative link from this page; a bare #fragment stays on the page itself.
+    - `fragment('macro', task_view, *args)`: that macro of macros.html, rendered once per task,
+      arguments and folder. The macro sees only `labels`, `url`, `unit_links` and `page_path` of the
+      first page of the folder, so it may link only to site paths (relative to the folder, not the
+      page) and must not look at the page. The result is the macro's Markup: escaped once.
+    - `unit_links(units)`: each unit's `unit_link` macro (rendered once per unit and folder), joined
+      by 、."""
+    from markupsafe import Markup
+
     cache = context.get("_fragments")
     if cache is None:  # a page made outside all_pages(): no sharing
         cache = {}
     folder = _dirname(page_path)
+    shared = cache.get(folder)
+    if shared is None:
+        shared = cache[folder] = {"urls": {}, "links": {}, "module": None}
+    urls, links = shared["urls"], shared["links"]
+
+    def url(target: str) -> str:
+        link = urls.get(target)
+        if link is None:
+            link = relative(target, page_path)
+            if not target.startswith("#"):
+                urls[target] = link
+        return link
+
+    def macros():
+        if shared["module"] is None:
+            shared["module"] = env.get_template("macros.html").make_module(
+                {"labels": context["labels"], "page_path": page_path, **helpers}
+            )
+        return shared["module"]
 
     def fragment(name: str, t: dict, *args):
         key = (name, t["number"], folder, *args)
         html = cache.get(key)
         if html is None:
-            module = cache.get(folder)
-            if module is None:
-                module = cache[folder] = env.get_template("macros.html").make_module(
-                    {"labels": context["labels"], "url": url, "page_path": page_path, "fragment": fragment}
-                )
-            html = cache[key] = getattr(module, name)(t, *args)
+            html = cache[key] = getattr(macros(), name)(t, *args)
         return html
 
-    return fragment
+    def unit_links(units) -> Markup:
+        out = []
+        for u in units:
+            html = links.get(u["href"])
+            if html is None:
+                html = links[u["href"]] = macros().unit_link(u)
+            out.append(html)
+        return Markup("、".join(out))  # each piece is the macro's Markup
+
+    helpers = {"url": url, "fragment": fragment, "unit_links": unit_links}
+    return helpers
 
 
-def tasks_page(report: Report):
-    """All tasks on one page: the no-JavaScript fallback of search, where the browser's find works."""
-    sc = SiteContext(report)
+def tasks_page(report: Report, sc: SiteContext | None = None):
+    """All tasks on one page: the no-JavaScript fallback of search, where the browser's find works.
+    sc: the SiteContext of all_pages(), so that both share the task views and the fragment cache."""
+    sc = sc or SiteContext(report)
     chapters = [
         {
             "number": c.number,

@@ -34,9 +34,15 @@ class Quantity:
     measure: str  # the clause it belongs to, e.g. 拟设置2000余张床位
 
 
+_QUOTE_MARKS = re.compile("[" + re.escape("".join(sorted(set(_QUOTES) | set(_QUOTES.values())))) + "]")
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quoted stretch: an opening mark up to its closing one (the regular
+    expression visits only the quote marks, not every character)."""
     spans, opener, start = [], None, 0
-    for i, ch in enumerate(text):
+    for m in _QUOTE_MARKS.finditer(text):
+        ch, i = m.group(), m.start()
         if opener is None and ch in _QUOTES:
             opener, start = ch, i
         elif opener is not None and ch == _QUOTES[opener] and i != start:
