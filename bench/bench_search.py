@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from reportsite.loader import load  # noqa: E402
 from reportsite.pages import make_env  # noqa: E402
-from reportsite.search import add_search  # noqa: E402
+from reportsite.search import search_files  # noqa: E402
 from reportsite.writer import Site, commit  # noqa: E402
 
 CHROMIUM_ARGS = [
@@ -93,7 +93,8 @@ def build(tasks: int, out: Path) -> int:
     src.write_text(synthetic_yaml(tasks), encoding="utf-8")
     report, _ = load(str(src))
     site = Site()
-    add_search(report, make_env(ROOT / "templates"), site)
+    for path, data in search_files(report, make_env(ROOT / "templates")).items():
+        site.add(path, data)
     for f in sorted((ROOT / "templates" / "assets").rglob("*")):
         if f.is_file():
             site.add("assets/" + f.relative_to(ROOT / "templates" / "assets").as_posix(), f.read_bytes())

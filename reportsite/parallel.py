@@ -1,76 +1,97 @@
-"""Render pages on several cores, with output byte-identical to a single-process build.
+"""A build on several cores, with output byte-identical to a single-process build.
 
-The page contexts are prepared once in the parent; worker processes are forked after that, so they
-share the contexts and the already compiled templates copy-on-write and receive nothing but page
-indexes. Each returns its pages' HTML as bytes, and the parent adds them in the original page order.
-Small sites render in-process: forking costs more than it saves below a few hundred pages.
+After the load and the page contexts, everything left is a list of independent jobs: the workbook,
+the other exports, the search index, and the pages in chunks. `run_jobs` runs them in forked worker
+processes, which share the model, the contexts and the compiled templates copy-on-write and receive
+nothing but a job's position; each worker takes the next job as soon as it is done with one, and
+the parent puts the results back in job order. Small sites run in-process: forking costs more than
+it saves below a few hundred pages.
+
+Pages are cut into chunks by folder (units/, chapters/, the top level) rather than interleaved: the
+pages of one folder share rendered fragments (pages.py: a task's unit-page item is made once and
+reused on every unit page that lists it), and a chunk keeps them in one process. The heaviest chunk
+goes first, then the exports, then the other chunks: each worker takes the next job when it is free,
+which keeps both busy to the end.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import time
 
 MIN_PAGES = 400  # below this, one process is faster than forking
 
-_pages: list = []  # the page list, inherited by forked workers
-_env = None
+_jobs: list = []  # (name, function, args) of the running run_jobs(), inherited by forked workers
 
 
-def render_pages(page_list: list, env, jobs: int = 1) -> dict[str, bytes]:
-    """path -> UTF-8 HTML of every page, in page order."""
-    if jobs <= 1 or len(page_list) < MIN_PAGES or not _can_fork():
-        return dict(_encoded(page_list, env))
+def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1) -> list[tuple[str, float, object]]:
+    """(name, seconds, fn(*args)) for each (name, fn, args), in the order given. With processes > 1 the
+    jobs run in that many forked workers, which take them in list order: put the longest first."""
+    if processes <= 1 or len(jobs) < 2 or not _can_fork():
+        return [_timed(job) for job in jobs]
     import multiprocessing
 
-    global _pages, _env
-    for name in sorted({p.template for p in page_list}):
-        env.get_template(name)  # compiled once, here, and inherited by every worker
-    _pages, _env = page_list, env
-    # Big pages first (tasks.html, long chapters) would leave one worker alone at the end; small
-    # interleaved chunks keep both cores busy. The parent reassembles the original order.
-    chunk = max(8, len(page_list) // (jobs * 8))
-    chunks = [(i, min(i + chunk, len(page_list))) for i in range(0, len(page_list), chunk)]
-    gc.freeze()  # keep the shared objects' pages shared in the children (no refcount-free GC writes)
+    global _jobs
+    _jobs = jobs
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_work, chunks, chunksize=1)
+        with gc_frozen():  # keep the shared objects' memory shared in the children (no GC writes)
+            with multiprocessing.get_context("fork").Pool(min(processes, len(jobs))) as pool:
+                return pool.map(_work, range(len(jobs)), chunksize=1)
     finally:
-        gc.unfreeze()
-        _pages, _env = [], None
-    out: dict[str, str | bytes] = {}
-    for part in results:
-        for path, html in part:
-            out[path] = html
-    return out
+        _jobs = []
 
 
-def _work(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
-    return _render_chunk(bounds)  # looked up at call time, in the forked worker
+def _work(index: int) -> tuple[str, float, object]:
+    return _timed(_jobs[index])  # looked up in the forked worker, which has the parent's _jobs
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
-    start, stop = bounds
-    return list(_encoded(_pages[start:stop], _env))
+def _timed(job: tuple[str, object, tuple]) -> tuple[str, float, object]:
+    name, fn, args = job
+    began = time.perf_counter()
+    result = fn(*args)
+    return name, time.perf_counter() - began, result
 
 
-def _encoded(page_list: list, env):
-    """(path, bytes) page by page: a big page's text (4 bytes a character for some Chinese) is
-    dropped as soon as it is encoded, instead of holding every page twice."""
+def page_chunks(page_list: list, weights: list[int], processes: int) -> list[tuple[int, int]]:
+    """(start, stop) ranges of page_list, heaviest first: one per top-level folder (units/, chapters/,
+    the top) in page order. The pages of a folder share rendered fragments, so a folder is cut only
+    when it alone is well over one process's share of all the pages (contiguous pieces, then)."""
+    total = sum(weights) or 1
+    share = max(1, total * 5 // (4 * processes))
+    chunks: list[tuple[int, int, int]] = []  # (weight, start, stop)
+    start, weight = 0, 0
+    for i, page in enumerate(page_list):
+        if i > start and (_top(page.path) != _top(page_list[start].path) or weight >= share):
+            chunks.append((weight, start, i))
+            start, weight = i, 0
+        weight += weights[i]
+    if page_list:
+        chunks.append((weight, start, len(page_list)))
+    chunks.sort(key=lambda c: (-c[0], c[1]))
+    return [(a, b) for _, a, b in chunks]
+
+
+def _top(path: str) -> str:
+    return path.split("/", 1)[0] if "/" in path else "."
+
+
+def render_range(page_list: list, env, start: int, stop: int) -> list[tuple[str, bytes]]:
+    """(path, UTF-8 HTML) of page_list[start:stop]. A big page's text (up to 4 bytes a character for
+    some Chinese in memory) is dropped as soon as it is encoded, instead of holding every page twice."""
     from .pages import render
 
-    for p in page_list:
+    out = []
+    for p in page_list[start:stop]:
         for path, html in render([p], env).items():
-            yield path, html.encode("utf-8")
+            out.append((path, html.encode("utf-8")))
+    return out
 
 
 def _can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-_job: tuple | None = None  # (function, args) for the background worker, inherited by fork
 
 
 @contextlib.contextmanager
@@ -87,45 +108,16 @@ def gc_paused():
             gc.enable()
 
 
-def in_background(fn, *args, enabled: bool = True):
-    """fn(*args) in a forked process while the caller goes on (e.g. the exports beside the pages);
-    `.get()` returns its result. In-process when not enabled or where fork is missing."""
-    if not enabled or not _can_fork():
-        return _Done(fn(*args))
-    import multiprocessing
-
-    global _job
-    _job = (fn, args)
-    gc.freeze()  # the worker's collections never scan (and so never copy) the model it shares
+@contextlib.contextmanager
+def gc_frozen():
+    """Every object alive now is left out of the cyclic collector's passes inside (gc.freeze): objects
+    that live to the end of the build (the model, the page contexts) need no rescanning, and forked
+    workers do not copy the memory pages that a collection would write to. Nested uses keep the
+    outermost one's freeze; after it, the objects are collectable again (serve builds many times)."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
     try:
-        pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _job
+        yield
     finally:
-        _job = None
-        gc.unfreeze()
-    result = pool.apply_async(_run_job)
-    pool.close()
-    return _Pending(pool, result)
-
-
-def _run_job():
-    fn, args = _job
-    return fn(*args)
-
-
-class _Done:
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def get(self):
-        return self.value
-
-
-class _Pending:
-    def __init__(self, pool, result) -> None:
-        self.pool, self.result = pool, result
-
-    def get(self):
-        try:
-            return self.result.get()
-        finally:
-            self.pool.join()
+        if outermost:
+            gc.unfreeze()

@@ -123,12 +123,10 @@ def search_page(report: Report, meta: dict) -> Page:
     return Page("search.html", "search.html", ctx)
 
 
-def add_search(report: Report, env, site) -> None:
-    """Add search.html and the index files to the site (called once by site.build_site)."""
+def search_files(report: Report, env) -> dict[str, bytes]:
+    """search.html and the index files (site.build_site adds them to the site)."""
     from .pages import render
 
     meta, shards = build_index(report)
-    for path, html in render([search_page(report, meta)], env).items():
-        site.add(path, html)
-    for path, text in index_files(meta, shards).items():
-        site.add(path, text)
+    files = {**render([search_page(report, meta)], env), **index_files(meta, shards)}
+    return {path: text.encode("utf-8") for path, text in files.items()}

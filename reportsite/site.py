@@ -10,38 +10,56 @@ from .writer import Site
 
 
 def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1) -> Site:
-    """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made)."""
-    from . import exports, pages, progress, targets
+    """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made).
+    jobs > 1: the work after the page contexts runs on that many processes (parallel.py), same bytes."""
+    from . import exports, pages, progress, search, targets
     from . import pdf as handouts
-    from .parallel import gc_paused, in_background, render_pages  # jobs > 1: several processes, same bytes
+    from .parallel import MIN_PAGES, gc_frozen, gc_paused, page_chunks, render_range, run_jobs
+    from .timings import note, step
 
     site = Site()
-    env = pages.make_env(templates)
-    # the workbook (the slowest single output) needs only the model: its worker starts first and
-    # runs beside the page contexts and the rendering; the other exports follow the rendering here
-    workbook = in_background(exports.workbook_bytes, report, enabled=jobs > 1)
-    with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
-        page_list = pages.all_pages(report)
-        page_list.extend(split_tasks_page(pages.tasks_page(report)))  # big reports: tasks-2.html, … (paging.py)
+    with step("templates"):
+        env = pages.make_env(templates)
+    with step("page contexts"), gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
+        sc = pages.SiteContext(report)  # task views and fragments shared by all pages
+        page_list = pages.all_pages(report, sc)
+        page_list.extend(split_tasks_page(pages.tasks_page(report, sc)))  # big reports: tasks-2.html, … (paging.py)
         page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
-
-    for path, html in render_pages(page_list, env, jobs).items():
-        site.add(path, html)
-    del page_list  # the contexts: their memory is reused for the exports
-    if pdf:
-        for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
+        for name in sorted({p.template for p in page_list}):
+            env.get_template(name)  # compiled once, here (inherited by the workers)
+        processes = jobs if len(page_list) >= MIN_PAGES else 1
+        weights = [pages.page_weight(p) for p in page_list]
+    # Every output left needs only the model or the contexts: independent jobs, about the longest
+    # first (the biggest chunk of pages, the workbook and the other exports, the other chunks of
+    # pages by folder, the search index), taken by the processes as they get free (parallel.py).
+    work = []
+    for start, stop in page_chunks(page_list, weights, processes):
+        label = f"pages {pages.folder_of(page_list[start].path)}/ ({stop - start})"
+        work.append((label, render_range, (page_list, env, start, stop)))
+    work[1:1] = [("workbook", _workbook, (report,)), ("exports", exports.all_exports, (report, False))]
+    work.append(("search index", search.search_files, (report, env)))
+    with step(f"workbook, exports, pages, search ({processes} process{'es' if processes > 1 else ''})"):
+        with gc_frozen():  # the model and the contexts live to the end: collections need not scan them
+            results = run_jobs(work, processes)
+    for name, seconds, result in results:
+        note(name, seconds)
+        for path, data in result.items() if isinstance(result, dict) else result:  # dict, or (path, bytes) pairs
             site.add(path, data)
-    for path, data in exports.all_exports(report, workbook=False).items():
-        site.add(path, data)
-    site.add(exports.TASKS_XLSX, workbook.get())
-    from .search import add_search
-
-    add_search(report, env, site)
+    del results, page_list, work  # the pages' text is in the site now
+    if pdf:
+        with step("PDF handouts"):
+            for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
+                site.add(path, data)
     assets = templates / "assets"
     for f in sorted(assets.rglob("*")):
         if f.is_file():
             site.add("assets/" + f.relative_to(assets).as_posix(), f.read_bytes())
     return site
 
+
+def _workbook(report: Report) -> dict[str, bytes]:
+    from .exports import TASKS_XLSX, workbook_bytes
+
+    return {TASKS_XLSX: workbook_bytes(report)}

@@ -42,26 +42,41 @@ def test_synthetic_report_parallel_equals_single_process(tmp_path, monkeypatch):
     assert sum(1 for p in files if p.startswith("units/")) >= 80
 
 
-def test_pool_really_renders_in_children(seed_report, tmp_path, monkeypatch):
+def test_jobs_really_run_in_children_and_come_back_in_order(seed_report):
     import os
 
     from reportsite import pages
 
-    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
-    pids = set()
-    real = parallel._render_chunk
-
-    def spy(bounds):
-        pids.add(os.getpid())
-        return [(p, h) for p, h in real(bounds)] + [(f"__pid__{os.getpid()}", b"")]
-
-    monkeypatch.setattr(parallel, "_render_chunk", spy)
     env = pages.make_env(SEED.parent.parent / "templates")
-    page_list = pages.all_pages(seed_report)[:3]
-    out = parallel.render_pages(page_list, env, jobs=2)
-    children = {p for p in out if p.startswith("__pid__")}
-    assert children and f"__pid__{os.getpid()}" not in children
-    assert [p for p in out if not p.startswith("__pid__")] == [p.path for p in page_list]
+    page_list = pages.all_pages(seed_report)
+    work = [("pid", os.getpid, ())] * 3 + [("pages", parallel.render_range, (page_list, env, 0, 3))]
+    results = parallel.run_jobs(work, processes=2)
+    assert [name for name, _, _ in results] == ["pid", "pid", "pid", "pages"]
+    children = {pid for _, _, pid in results[:3]}
+    assert children and os.getpid() not in children
+    assert [path for path, _ in results[3][2]] == [p.path for p in page_list[:3]] == [
+        "index.html", "chapters/1.html", "chapters/2.html"
+    ]
+    assert all(seconds >= 0 for _, seconds, _ in results)
+
+
+def test_page_chunks_keep_folders_together(seed_report):
+    """One chunk per top-level folder, heaviest first; a folder is cut only when it alone is well
+    over one process's share."""
+    from reportsite import pages
+
+    page_list = pages.all_pages(seed_report)
+    weights = [pages.page_weight(p) for p in page_list]
+    chunks = parallel.page_chunks(page_list, weights, 2)
+    tops = [{p.path.split("/")[0] if "/" in p.path else "." for p in page_list[a:b]} for a, b in chunks]
+    # the seed's unit pages are 63 % of all the rendering: over 5/4 of one process's half, so cut once
+    assert tops == [{"units"}, {"chapters"}, {"units"}, {"."}, {"."}]
+    assert [(a, b) for a, b in chunks] == [(9, 60), (1, 9), (60, 69), (69, 70), (0, 1)]
+    assert sorted(i for a, b in chunks for i in range(a, b)) == list(range(len(page_list)))
+    assert parallel.page_chunks(page_list[:10], [1000] + [1] * 9, 2) == [(0, 1), (1, 9), (9, 10)]
+    ten_units = page_list[9:19]  # one folder of 1,000: cut once it reaches 5/4 of a half (625)
+    assert parallel.page_chunks(ten_units, [100] * 10, 2) == [(0, 7), (7, 10)]
+    assert parallel.page_chunks(ten_units, [100] * 10, 1) == [(0, 10)]
 
 
 def test_user_cache_changes_nothing(tmp_path, monkeypatch):
