@@ -142,7 +142,7 @@ def run(args) -> int:
         return 0
 
     from .site import build_site
-    from .writer import check_output_folder, commit
+    from .writer import check_output_folder, commit, staged
 
     out = Path(args.out)
     check_output_folder(out, [content, templates])
@@ -154,12 +154,13 @@ def run(args) -> int:
         pdf_progress = None if args.quiet else handouts.terminal_progress()
     try:
         jobs = args.jobs or os.cpu_count() or 1
-        site = build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=jobs)
+        with staged(out) as site:  # files are written beside `out` as they are made, then swapped in
+            build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=jobs, site=site)
+            with timings.step("swap the new site in"):
+                commit(site, out)
     except handouts.MissingGlyphs as exc:
         shown = display_path(str(content))
         raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
-    with timings.step("write the site"):
-        commit(site, out)
     timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:
         elapsed = time.perf_counter() - started

@@ -25,11 +25,15 @@ MIN_PAGES = 400  # below this, one process is faster than forking
 _jobs: list = []  # (name, function, args) of the running run_jobs(), inherited by forked workers
 
 
-def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1) -> list[tuple[str, float, object]]:
-    """(name, seconds, fn(*args)) for each (name, fn, args), in the order given. With processes > 1 the
-    jobs run in that many forked workers, which take them in list order: put the longest first."""
+def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1):
+    """Run each (name, fn, args); yield (position, name, seconds, fn(*args)) as each job ends. With
+    processes > 1 the jobs run in that many forked workers, which take them in list order (put the
+    longest first) and report in the order they finish; the caller can use each result (write its
+    files) while the others are still running."""
     if processes <= 1 or len(jobs) < 2 or not _can_fork():
-        return [_timed(job) for job in jobs]
+        for i, job in enumerate(jobs):
+            yield (i, *_timed(job))
+        return
     import multiprocessing
 
     global _jobs
@@ -37,13 +41,13 @@ def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1) -> list[
     try:
         with gc_frozen():  # keep the shared objects' memory shared in the children (no GC writes)
             with multiprocessing.get_context("fork").Pool(min(processes, len(jobs))) as pool:
-                return pool.map(_work, range(len(jobs)), chunksize=1)
+                yield from pool.imap_unordered(_work, range(len(jobs)), chunksize=1)
     finally:
         _jobs = []
 
 
-def _work(index: int) -> tuple[str, float, object]:
-    return _timed(_jobs[index])  # looked up in the forked worker, which has the parent's _jobs
+def _work(index: int) -> tuple:
+    return (index, *_timed(_jobs[index]))  # looked up in the forked worker, which has the parent's _jobs
 
 
 def _timed(job: tuple[str, object, tuple]) -> tuple[str, float, object]:

@@ -9,15 +9,19 @@ from .paging import split_tasks_page
 from .writer import Site
 
 
-def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1) -> Site:
+def build_site(
+    report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1, site: Site | None = None
+) -> Site:
     """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made).
-    jobs > 1: the work after the page contexts runs on that many processes (parallel.py), same bytes."""
+    jobs > 1: the work after the page contexts runs on that many processes (parallel.py), same bytes.
+    site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
+    each file as it comes, while the other jobs still run)."""
     from . import exports, pages, progress, search, targets
     from . import pdf as handouts
     from .parallel import MIN_PAGES, gc_frozen, gc_paused, page_chunks, render_range, run_jobs
     from .timings import note, step
 
-    site = Site()
+    site = Site() if site is None else site
     with step("templates"):
         env = pages.make_env(templates)
     with step("page contexts"), gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
@@ -40,14 +44,17 @@ def build_site(report: Report, templates: Path, pdf: bool = False, pdf_progress=
         work.append((label, render_range, (page_list, env, start, stop)))
     work[1:1] = [("workbook", _workbook, (report,)), ("exports", exports.all_exports, (report, False))]
     work.append(("search index", search.search_files, (report, env)))
+    done = []
     with step(f"workbook, exports, pages, search ({processes} process{'es' if processes > 1 else ''})"):
         with gc_frozen():  # the model and the contexts live to the end: collections need not scan them
-            results = run_jobs(work, processes)
-    for name, seconds, result in results:
+            for position, name, seconds, result in run_jobs(work, processes):
+                done.append((position, name, seconds))
+                for path, data in result.items() if isinstance(result, dict) else result:  # or (path, bytes) pairs
+                    site.add(path, data)
+                del result
+    for _, name, seconds in sorted(done):
         note(name, seconds)
-        for path, data in result.items() if isinstance(result, dict) else result:  # dict, or (path, bytes) pairs
-            site.add(path, data)
-    del results, page_list, work  # the pages' text is in the site now
+    del page_list, work
     if pdf:
         with step("PDF handouts"):
             for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():

@@ -1,12 +1,13 @@
 """One writer for every output: safe relative paths, no double writes, and an atomic swap into place.
 
-The whole site is collected in memory, written into a temporary folder beside the output, and
-swapped in with one rename (renameat2 RENAME_EXCHANGE where the kernel has it), so a failed or
+The site is written into a temporary folder beside the output (as its files are made, or from
+memory at the end), and swapped in with one rename (renameat2 RENAME_EXCHANGE where the kernel has it), so a failed or
 killed build leaves the previous site whole and stale files never survive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -22,17 +23,28 @@ MARKER = ".reportsite"  # marks a folder made by reportsite, so that only such f
 
 
 class Site:
-    """The built files, path -> bytes, before anything touches the disk."""
+    """The built files, path -> bytes, in memory (serve compares them with what is served); or, made by
+    staged(), written as they are added into a temporary folder that commit() swaps in (a build
+    writes while its workers still render, and the written bytes leave memory: path -> None)."""
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+    def __init__(self, folder: Path | None = None) -> None:
+        self.files: dict[str, bytes | None] = {}
+        self.folder = folder
+        self._made: set[Path] = set()
 
     def add(self, path: str, content: str | bytes) -> None:
         if not _SAFE_PATH.match(path) or ".." in path.split("/"):
             raise ValueError(f"refusing to write outside the output folder or a non-ASCII path: {path!r}")
         if path in self.files:
             raise ValueError(f"two outputs write the same file: {path}")
-        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if self.folder is None:
+            self.files[path] = data
+            return
+        if len(self.files) == _PAUSE_AFTER and os.environ.get(TEST_PAUSE):
+            _test_pause(self.folder)
+        _write(self.folder, path, data, self._made)
+        self.files[path] = None
 
     def __contains__(self, path: str) -> bool:
         return path in self.files
@@ -84,7 +96,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-TEST_PAUSE = "REPORTSITE_TEST_PAUSE_IN_COMMIT"  # tests only: seconds to sleep with half the files written
+TEST_PAUSE = "REPORTSITE_TEST_PAUSE_IN_COMMIT"  # tests only: seconds to sleep with part of the files written
+_PAUSE_AFTER = 20  # a staged site pauses after this many files
 
 
 def _test_pause(tmp: Path) -> None:
@@ -96,24 +109,49 @@ def _test_pause(tmp: Path) -> None:
     time.sleep(float(os.environ[TEST_PAUSE]))
 
 
-def commit(site: Site, out: Path) -> None:
-    """Write the site into a temporary folder beside `out`, then swap it in."""
+def _write(folder: Path, path: str, data: bytes, made: set[Path]) -> None:
+    target = folder / path
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    target.write_bytes(data)
+
+
+@contextlib.contextmanager
+def staged(out: Path):
+    """A Site that writes each file as it is added, into a new temporary folder beside `out`;
+    commit(site, out) then swaps it in. If the block fails (or is interrupted), the folder is removed
+    and `out` is untouched."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _cleanup_leftovers(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        made: set[Path] = set()
-        paths = sorted(site.files)
-        pause_at = len(paths) // 2 if os.environ.get(TEST_PAUSE) else -1
-        for n, path in enumerate(paths):
-            if n == pause_at:
-                _test_pause(tmp)
-            target = tmp / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(site.files[path])
+        yield Site(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def commit(site: Site, out: Path) -> None:
+    """Swap the site in as `out`: a staged() site's folder, or (an in-memory site) a temporary
+    folder beside `out` that its files are written into first."""
+    out = out.absolute()
+    if site.folder is None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _cleanup_leftovers(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    else:
+        tmp = site.folder
+    try:
+        if site.folder is None:
+            made: set[Path] = set()
+            paths = sorted(site.files)
+            pause_at = len(paths) // 2 if os.environ.get(TEST_PAUSE) else -1
+            for n, path in enumerate(paths):
+                if n == pause_at:
+                    _test_pause(tmp)
+                _write(tmp, path, site.files[path], made)
         (tmp / MARKER).write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if out.exists():

@@ -42,7 +42,7 @@ def test_synthetic_report_parallel_equals_single_process(tmp_path, monkeypatch):
     assert sum(1 for p in files if p.startswith("units/")) >= 80
 
 
-def test_jobs_really_run_in_children_and_come_back_in_order(seed_report):
+def test_jobs_really_run_in_children_and_say_which_they_are(seed_report):
     import os
 
     from reportsite import pages
@@ -50,14 +50,16 @@ def test_jobs_really_run_in_children_and_come_back_in_order(seed_report):
     env = pages.make_env(SEED.parent.parent / "templates")
     page_list = pages.all_pages(seed_report)
     work = [("pid", os.getpid, ())] * 3 + [("pages", parallel.render_range, (page_list, env, 0, 3))]
-    results = parallel.run_jobs(work, processes=2)
-    assert [name for name, _, _ in results] == ["pid", "pid", "pid", "pages"]
-    children = {pid for _, _, pid in results[:3]}
+    results = sorted(parallel.run_jobs(work, processes=2), key=lambda r: r[0])
+    assert [(position, name) for position, name, _, _ in results] == [(0, "pid"), (1, "pid"), (2, "pid"), (3, "pages")]
+    children = {pid for _, _, _, pid in results[:3]}
     assert children and os.getpid() not in children
-    assert [path for path, _ in results[3][2]] == [p.path for p in page_list[:3]] == [
+    assert [path for path, _ in results[3][3]] == [p.path for p in page_list[:3]] == [
         "index.html", "chapters/1.html", "chapters/2.html"
     ]
-    assert all(seconds >= 0 for _, seconds, _ in results)
+    assert all(seconds >= 0 for _, _, seconds, _ in results)
+    in_process = list(parallel.run_jobs(work[:2], processes=1))
+    assert [pid for _, _, _, pid in in_process] == [os.getpid()] * 2
 
 
 def test_page_chunks_keep_folders_together(seed_report):

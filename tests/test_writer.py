@@ -88,3 +88,25 @@ def test_site_refuses_double_write():
     s.add("index.html", "a")
     with pytest.raises(ValueError, match="two outputs write the same file: index.html"):
         s.add("index.html", "b")
+
+
+def test_staged_site_writes_as_files_come_and_removes_its_folder_on_failure(tmp_path):
+    from reportsite.writer import MARKER, commit, staged
+
+    out = tmp_path / "site"
+    with staged(out) as site:
+        site.add("index.html", "<p>一</p>")
+        site.add("units/a.html", b"a")
+        tmp = site.folder
+        assert tmp.parent == tmp_path and tmp.name.startswith(".site.tmp-")
+        assert (tmp / "index.html").read_text(encoding="utf-8") == "<p>一</p>"  # on disk already …
+        assert site.files == {"index.html": None, "units/a.html": None}  # … and not kept in memory
+        commit(site, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MARKER, "index.html", "units", "units/a.html"]
+    assert not tmp.exists()
+    with pytest.raises(RuntimeError, match="template broke"):
+        with staged(out) as site:
+            site.add("index.html", "new")
+            raise RuntimeError("template broke")
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>一</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
