@@ -360,6 +360,8 @@ def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
     numbers: dict[int, Node] = {}
     chapters: list[Chapter] = []
 
+    core = {f.key for f in TASK_FIELDS[:5]}  # number, text, lead, responsible, and_others: the Task's own fields
+
     def make_task(t: dict, ch: int, sec: int | None) -> Task | None:
         if "number" not in t or "text" not in t:
             return None
@@ -391,7 +393,7 @@ def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
         m = SUSPICIOUS_SPACE.search(t["text"])
         if m:
             c.warn(t["@text"], f"task {n}: suspicious space inside a quoted term {m.group(0)} (a lost '+', as in “互联网+”?)")
-        extra = {k: _plain(v) for k, v in t.items() if not k.startswith("@") and k not in {f.key for f in TASK_FIELDS[:5]}}
+        extra = {k: _plain(v) for k, v in t.items() if k not in core and not k.startswith("@")}
         return Task(n, t["text"], roles["lead"], roles["responsible"], t.get("and_others", False), ch, sec, extra)
 
     for k, ch_raw in enumerate(chapters_raw, 1):

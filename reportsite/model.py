@@ -134,10 +134,11 @@ class Report:
         self._counts: dict[str, Counter] = {}  # count()'s cache
         self.partners: dict[str, list[tuple[str, int]]] = {}
         order = {u.name: i for i, u in enumerate(self.sorted_units())}
+        all_units = {t.number: t.all_units for t in self.tasks}  # made once, not once per unit of the task
         for u in self.units:
             c: Counter[str] = Counter()
             for a in self.assignments[u.name]:
-                for other in a.task.all_units:
+                for other in all_units[a.task.number]:
                     if other != u.name and other != a.via:
                         c[other] += 1
             self.partners[u.name] = sorted(c.items(), key=lambda kv: (-kv[1], order[kv[0]]))

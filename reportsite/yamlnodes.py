@@ -37,24 +37,24 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _NULL = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     line: int
     col: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Scalar(Node):
     value: object  # str | int | bool | None
     quoted: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Seq(Node):
     items: list[Node] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Map(Node):
     pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
 
@@ -132,6 +132,33 @@ def _within(text: str, line: int, col: int) -> tuple[int, int]:
     return line, col
 
 
+_EVENT_KINDS = {
+    yaml.ScalarEvent: 1,
+    yaml.SequenceStartEvent: 2,
+    yaml.MappingStartEvent: 3,
+    yaml.SequenceEndEvent: 4,
+    yaml.MappingEndEvent: 4,
+    yaml.AliasEvent: 5,
+    yaml.DocumentStartEvent: 6,
+}
+
+
+def _size(node: Node, sizes: dict[int, int]) -> int:
+    """How many values a node stands for once its aliases are expanded (memoized by id: an anchored
+    node is complete when an alias refers to it, and lives as long as the parse)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, Seq):
+        n = 1 + sum(_size(x, sizes) for x in node.items)
+    elif isinstance(node, Map):
+        n = 1 + sum(_size(k, sizes) + _size(v, sizes) for k, v in node.pairs)
+    else:
+        n = 1
+    sizes[id(node)] = n
+    return n
+
+
 class _Stop(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
@@ -140,38 +167,32 @@ class _Stop(Exception):
 def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     parser = _Parser(text)
     anchors: dict[str, Node] = {}
-    sizes: dict[int, int] = {}  # id(node) -> expanded node count
+    sizes: dict[int, int] = {}  # id(anchored node) -> expanded node count, worked out when an alias asks
     stack: list[tuple[Node, list]] = []  # (container, pending key holder)
     root: Node | None = None
     documents = 0
     events = 0
     expanded = 0
     problems: list[Problem] = []
+    kinds = _EVENT_KINDS
 
-    def at(mark) -> tuple[int, int]:
-        return mark.line + 1, mark.column + 1
-
-    def attach(node: Node, size: int) -> None:
+    def attach(node: Node) -> None:
         nonlocal root
         if not stack:
             root = node
             return
         parent, pending = stack[-1]
-        sizes[id(parent)] = sizes.get(id(parent), 1) + size
-        if isinstance(parent, Seq):
+        if pending is None:  # a sequence
             parent.items.append(node)
+        elif pending:
+            parent.pairs.append((pending.pop(), node))
         else:
-            assert isinstance(parent, Map)
-            if pending:
-                key = pending.pop()
-                parent.pairs.append((key, node))
-            else:
-                if not isinstance(node, Scalar) or isinstance(node.value, (list, dict)):
-                    raise _Stop(Problem(filename, node.line, node.col, "a mapping key must be a plain value"))
-                for k, _ in parent.pairs:
-                    if k.value == node.value:
-                        raise_dup(node, k)
-                pending.append(node)
+            if not isinstance(node, Scalar) or isinstance(node.value, (list, dict)):
+                raise _Stop(Problem(filename, node.line, node.col, "a mapping key must be a plain value"))
+            for k, _ in parent.pairs:
+                if k.value == node.value:
+                    raise_dup(node, k)
+            pending.append(node)
 
     def raise_dup(node: Scalar, first: Scalar) -> None:
         problems.append(
@@ -189,38 +210,43 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
             if event is None:
                 break
             events += 1
-            kind = type(event).__name__
-            if kind == "ScalarEvent":
-                line, col = at(event.start_mark)
+            kind = kinds.get(type(event), 0)
+            if kind == 1:  # scalar
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
                 plain = bool(event.implicit[0]) and not event.style
-                if event.tag not in (None, "!"):
+                if event.tag is not None and event.tag != "!":
                     raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
-                node = Scalar(line, col, _resolve(event.value, plain), quoted=not plain)
+                node = Scalar(line, col, _resolve(event.value, plain), not plain)
                 if event.anchor:
                     anchors[event.anchor] = node
-                    sizes[id(node)] = 1
-                attach(node, 1)
-            elif kind in ("SequenceStartEvent", "MappingStartEvent"):
-                line, col = at(event.start_mark)
-                if event.tag not in (None, "!"):
+                attach(node)
+            elif kind == 2 or kind == 3:  # sequence or mapping start
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if event.tag is not None and event.tag != "!":
                     raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
                 if len(stack) >= MAX_DEPTH:
                     raise _Stop(Problem(filename, line, col, f"nesting deeper than {MAX_DEPTH} levels"))
-                node = Seq(line, col) if kind == "SequenceStartEvent" else Map(line, col)
-                sizes[id(node)] = 1
+                if kind == 2:
+                    node = Seq(line, col)
+                    stack.append((node, None))
+                else:
+                    node = Map(line, col)
+                    stack.append((node, []))
                 if event.anchor:
                     anchors[event.anchor] = node
-                stack.append((node, []))
-            elif kind in ("SequenceEndEvent", "MappingEndEvent"):
-                node, _ = stack.pop()
-                attach(node, sizes[id(node)])
-            elif kind == "AliasEvent":
-                line, col = at(event.start_mark)
+            elif kind == 4:  # sequence or mapping end
+                attach(stack.pop()[0])
+            elif kind == 5:  # alias
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
                 target = anchors.get(event.anchor)
                 if target is None:
                     raise _Stop(Problem(filename, line, col, f"unknown YAML alias *{event.anchor}"))
-                size = sizes.get(id(target), 1)
-                expanded += size
+                if stack and any(target is held for held, _ in stack):
+                    raise _Stop(Problem(filename, line, col, f"YAML alias *{event.anchor} refers to a value that contains it"))
+                expanded += _size(target, sizes)
                 if expanded > 2 * events + 10_000:
                     raise _Stop(
                         Problem(
@@ -231,12 +257,12 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
                             "aliases that expand the file this much are refused (billion laughs)",
                         )
                     )
-                attach(target, size)
-            elif kind == "DocumentStartEvent":
+                attach(target)
+            elif kind == 6:  # document start
                 documents += 1
                 if documents > 1:
-                    line, col = at(event.start_mark)
-                    raise _Stop(Problem(filename, line, col, "more than one YAML document ('---'): use one"))
+                    mark = event.start_mark
+                    raise _Stop(Problem(filename, mark.line + 1, mark.column + 1, "more than one YAML document ('---'): use one"))
     except _Stop as stop:
         return None, problems + [stop.problem]
     if problems:
