@@ -91,7 +91,7 @@ def assignment_table(report: Report, rows: dict[int, list] | None = None) -> tup
     rows = rows if rows is not None else task_rows(report)
     header = ["单位", "角色", "经由"] + task_header(report)
     body = (
-        [u.name, report.labels[a.role], a.via or ""] + rows[a.task.number]
+        xlsx.Shared((u.name, report.labels[a.role], a.via or ""), rows[a.task.number])
         for u in report.sorted_units()
         for a in report.assignments[u.name]
     )

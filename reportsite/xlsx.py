@@ -24,6 +24,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 LEVEL = 6  # zlib level of the zip entries (see README: time against size)
 MAX_TEXT = 32_767  # UTF-16 units in a cell, Excel's limit: longer text is cut there, as XlsxWriter does
@@ -41,11 +42,20 @@ _PANE = (
 _MARGINS = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 
 
+class Shared(NamedTuple):
+    """A row given as its own values, then a run of values it shares with other rows (the same list
+    object, e.g. a task's cells after each unit's name on the 按单位 sheet): that run's XML is made
+    once for each column it starts at, and reused."""
+
+    own: Sequence
+    shared: list
+
+
 @dataclass
 class Sheet:
     """One worksheet. `rows` hold str and int values (None and "" leave the cell empty), none
-    longer than the header; `count` says how many rows there are, because the dimension and the
-    autofilter range come before the rows in the XML."""
+    longer than the header, the last with a value; a row may be a Shared. `count` says how many rows
+    there are, because the dimension and the autofilter range come before the rows in the XML."""
 
     name: str
     header: Sequence[str]
@@ -221,29 +231,57 @@ def _sheet_xml(sheet: Sheet, selected: bool, cells: _Cells) -> Iterator[str]:
     head.append("</row>")
     yield "".join(head)
     starts = ['<c r="' + _col(j) for j in range(n)]
+    runs: dict[tuple[int, int], tuple[list, list[str]]] = {}  # (id of a shared run, column) -> (run, pieces)
     buf: list[str] = []
-    r = 1
+    r = last = 1
     for row in sheet.rows:
         r += 1
-        if len(row) > n:
-            raise ValueError(f"sheet {sheet.name}: row {r} has {len(row)} values for {n} columns")
+        own, shared = row if type(row) is Shared else (row, ())
+        if len(own) + len(shared) > n:
+            raise ValueError(f"sheet {sheet.name}: row {r} has {len(own) + len(shared)} values for {n} columns")
         out = ['<row r="']
         tail = '">'
-        for start, v in zip(starts, row, strict=False):  # a row may stop short
+        for start, v in zip(starts, own, strict=False):  # a row may stop short
             end = cells[v]
             if end:
                 out.append(tail + start)
                 tail = end
+        if shared:
+            key = (id(shared), len(own))
+            pieces = runs[key][1] if key in runs else _run(key, shared, starts[len(own) :], cells, runs)
+            if pieces:
+                out.append(tail + pieces[0])
+                out += pieces[1:-1]
+                tail = pieces[-1]
         if tail != '">':  # a row without a value is left out
             out.append(tail + "</row>")
             buf.append(str(r).join(out))
+            last = r
         if r % CHUNK == 0:
             yield "".join(buf)
             buf.clear()
     if r - 1 != sheet.count:
         raise ValueError(f"sheet {sheet.name}: {r - 1} rows, {sheet.count} announced")
+    if last != r:  # the dimension, written first, counted it
+        raise ValueError(f"sheet {sheet.name}: the last row has no value")
     buf.append(f'</sheetData><autoFilter ref="{ref}"/>{_MARGINS}</worksheet>')
     yield "".join(buf)
+
+
+def _run(key, values: list, starts: list[str], cells: _Cells, runs: dict) -> list[str]:
+    """The pieces of a shared run: the row number goes between them. The run is kept with its
+    pieces, so that its id stays its own while the sheet is written."""
+    pieces: list[str] = []
+    tail = ""
+    for start, v in zip(starts, values, strict=False):
+        end = cells[v]
+        if end:
+            pieces.append(tail + start)
+            tail = end
+    if pieces:
+        pieces.append(tail)
+    runs[key] = (values, pieces)
+    return pieces
 
 
 # -- the other parts --------------------------------------------------------------------------------

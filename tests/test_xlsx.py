@@ -45,7 +45,7 @@ def xlsxwriter_bytes(sheets: list[xlsx.Sheet], title: str, author: str, created:
         ws.autofilter(0, 0, s.count, len(s.header) - 1)
         ws.write_row(0, 0, s.header, bold)
         for i, r in enumerate(s.rows, 1):
-            for j, v in enumerate(r):
+            for j, v in enumerate([*r.own, *r.shared] if isinstance(r, xlsx.Shared) else r):
                 if isinstance(v, str):
                     if v:
                         ws.write_string(i, j, v, wrapped if wrap(v) else None)
@@ -119,6 +119,9 @@ def hostile_sheets() -> list[xlsx.Sheet]:
     rows = [HOSTILE_VALUES[i : i + width] for i in range(0, len(HOSTILE_VALUES), width)]
     rows.insert(2, [None, "", None])  # a row with no value: no <row> element
     rows.append(["", None, "", "", "", "only the last"])
+    task = ["=1", "", "长" * 31, None, 7]  # a shared run, at two columns, with empty values
+    rows[-1:-1] = [xlsx.Shared(("甲",), task), xlsx.Shared(("乙",), task), xlsx.Shared(("", ""), [""])]
+    rows.append(xlsx.Shared((), task))
     header = ["编号", "", "名 称", "<&>", "=公式", "x" * 40]
     return [
         xlsx.Sheet("任务&'名称", header, [6, 8.43, 0.5, 0, 255, 30], iter(rows), len(rows)),
@@ -174,7 +177,7 @@ def test_hostile_sheets_read_back():
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["任务&'名称", "空", "数字"]
     ws = wb["任务&'名称"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F9" and ws.max_row == 9
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F13" and ws.max_row == 13
     assert [c.value for c in ws[1]] == ["编号", None, "名 称", "<&>", "=公式", "x" * 40] and ws["A1"].font.b
     got = [excel_text(v) if isinstance(v, str) else v for r in ws.iter_rows(min_row=2, values_only=True) for v in r]
     expected = [v if v != "" else None for v in HOSTILE_VALUES]
@@ -182,7 +185,9 @@ def test_hostile_sheets_read_back():
     expected = [float(f"{v:.16G}") if isinstance(v, int) else v for v in expected]  # 2**53 + 1 is a float there
     expected[expected.index("长" * 32_766 + "😀")] = "长" * 32_766
     expected[expected.index("😀" * 20_000)] = "😀" * 16_383
-    assert [v for v in got if v is not None] == [v for v in expected if v is not None] + ["only the last"]
+    shared = ["=1", "长" * 31, 7]
+    tail = ["甲", *shared, "乙", *shared, "only the last", *shared]
+    assert [v for v in got if v is not None] == [v for v in expected if v is not None] + tail
     assert ws["D2"].value == "=1+1" and ws["D2"].data_type == "s"  # text, not a formula
     assert ws["D3"].alignment.wrap_text and ws["D3"].alignment.vertical == "top"  # the 32,767 x
     assert wb["空"].max_row == 1 and wb["数字"]["B2501"].value == -2499
@@ -228,6 +233,8 @@ def test_mistakes_are_reported():
         make(sheet(count=2))
     with pytest.raises(ValueError, match="sheet 表: row 2 has 3 values for 2 columns"):
         make(sheet(rows=[[1, 2, 3]]))
+    with pytest.raises(ValueError, match="sheet 表: the last row has no value"):
+        make(sheet(rows=[[1, 2], ["", None]], count=2))
     with pytest.raises(ValueError, match="sheet 表: 1 widths for 2 columns"):
         make(sheet(widths=[1]))
     with pytest.raises(ValueError, match="not a sheet name for Excel: 'a/b'"):
