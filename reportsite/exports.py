@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from . import progress, targets, xlsx
-from .model import KINDS, ROLES, Report, Task
+from .model import KINDS, ROLES, Report, Task, cn_numeral
 from .pages import chapter_path, unit_path
 
 DATA = "data"
@@ -33,16 +33,33 @@ def unit_csv_path(unit) -> str:
 def all_exports(report: Report, workbook: bool = True) -> dict[str, bytes]:
     """Every file of site/data/; workbook=False leaves out tasks.xlsx (site.py makes it in a worker)."""
     rows = task_rows(report)  # each task's row once, shared by every file that lists it
+    records = _Records()  # and its CSV record once: tasks.csv and every unit's CSV that lists it
+    task_csv = {n: records.of(row) for n, row in rows.items()}
     out = {
-        TASKS_CSV: _csv(task_header(report), (rows[t.number] for t in report.tasks)),
+        TASKS_CSV: _csv_file(records.of_header(task_header(report)), [task_csv[t.number] for t in report.tasks]),
         TASKS_JSON: (_json_text(model_json(report)) + "\n").encode("utf-8"),
         MATRIX_CSV: _csv(*matrix_table(report)),
     }
     if workbook:
         out[TASKS_XLSX] = workbook_bytes(report, rows)
+    header = records.of_header(["角色", "经由"] + task_header(report))
+    ways = _Ways(lambda role, via: records.of([report.labels[role], via or ""])[:-2] + ",")
     for u in report.units:
-        out[unit_csv_path(u)] = _csv(*unit_table(report, u.name, rows))
+        lines = [ways[a.role, a.via] + task_csv[a.task.number] for a in report.assignments[u.name]]
+        out[unit_csv_path(u)] = _csv_file(header, lines)
     return out
+
+
+class _Ways(dict):
+    """(role, via) -> the first two fields of a unit CSV's record and their ",", made once."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = self.make(*key)
+        return self[key]
 
 
 # -- rows -------------------------------------------------------------------------------------------
@@ -55,15 +72,15 @@ def task_header(report: Report) -> list[str]:
     ]  # fmt: skip
 
 
-def task_row(report: Report, t: Task) -> list:
-    ch = report.chapters[t.chapter - 1]
-    sec = ch.sections[t.section - 1] if t.section else None
+def task_row(report: Report, t: Task, places: dict | None = None) -> list:
+    """编号, 章, 节, 任务, lead, responsible, 状态, 截止日期, 逾期, 最新进展日期, 最新进展."""
+    chapter, section = (places or task_places(report))[t.chapter, t.section or 0]
     latest = progress.latest_update(t)
     deadline = t.extra.get("deadline")
     return [
         t.number,
-        f"{ch.numeral}、{ch.title}",
-        f"（{_numeral(sec.number)}）{sec.title}" if sec else "",
+        chapter,
+        section,
         t.text,
         "、".join(t.lead),
         "、".join(t.responsible) + ("等有关单位" if t.and_others else ""),
@@ -75,15 +92,21 @@ def task_row(report: Report, t: Task) -> list:
     ]
 
 
-def _numeral(n: int) -> str:
-    from .model import cn_numeral
-
-    return cn_numeral(n)
+def task_places(report: Report) -> dict[tuple[int, int], tuple[str, str]]:
+    """(chapter, section or 0) -> the 章 and 节 cells of its tasks."""
+    places = {}
+    for c in report.chapters:
+        chapter = f"{c.numeral}、{c.title}"
+        places[c.number, 0] = (chapter, "")
+        for s in c.sections:
+            places[c.number, s.number] = (chapter, f"（{cn_numeral(s.number)}）{s.title}")
+    return places
 
 
 def task_rows(report: Report) -> dict[int, list]:
     """task number -> its row (task_row)."""
-    return {t.number: task_row(report, t) for t in report.tasks}
+    places = task_places(report)
+    return {t.number: task_row(report, t, places) for t in report.tasks}
 
 
 def assignment_table(report: Report, rows: dict[int, list] | None = None) -> tuple[list[str], Iterator[list]]:
@@ -98,12 +121,6 @@ def assignment_table(report: Report, rows: dict[int, list] | None = None) -> tup
     return header, body
 
 
-def unit_table(report: Report, name: str, rows: dict[int, list] | None = None) -> tuple[list[str], list[list]]:
-    header = ["角色", "经由"] + task_header(report)
-    row = (lambda t: rows[t.number]) if rows is not None else (lambda t: task_row(report, t))
-    return header, [[report.labels[a.role], a.via or ""] + row(a.task) for a in report.assignments[name]]
-
-
 def matrix_table(report: Report) -> tuple[list[str], list[list]]:
     """Units × (chapter, role) counts: one pass over each unit's assignments (report.count would
     rescan them for every cell)."""
@@ -113,10 +130,7 @@ def matrix_table(report: Report) -> tuple[list[str], list[list]]:
     header += [f"合计{report.labels['lead']}", f"合计{report.labels['responsible']}", "合计"]
     rows = []
     for u in report.sorted_units():
-        counts: dict[tuple[str, int], int] = {}
-        for a in report.assignments[u.name]:
-            key = (a.role, a.task.chapter)
-            counts[key] = counts.get(key, 0) + 1
+        counts = Counter([(a.role, a.task.chapter) for a in report.assignments[u.name]])
         row = [u.name, KINDS[u.kind]]
         for c in report.chapters:
             row += [counts.get((role, c.number), 0) for role in ROLES]
@@ -186,13 +200,6 @@ def model_json(report: Report) -> dict:
 # -- writers ----------------------------------------------------------------------------------------
 
 
-def _cell(v):
-    """Text that Excel would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
-
-
 def _json_text(v, depth: int = 0) -> str:
     """Indented outline (report, chapters, sections), each unit and task on one line of its own.
 
@@ -200,21 +207,43 @@ def _json_text(v, depth: int = 0) -> str:
     pieces go through the C one, and a task per line still reads (and diffs) well."""
     pad, end = "\n" + " " * (depth + 1), "\n" + " " * depth
     if isinstance(v, dict) and v and "text" not in v and "slug" not in v:
-        items = (json.dumps(k, ensure_ascii=False) + ": " + _json_text(x, depth + 1) for k, x in v.items())
+        items = (_json_line(k) + ": " + _json_text(x, depth + 1) for k, x in v.items())
         return "{" + pad + ("," + pad).join(items) + end + "}"
     if isinstance(v, list) and v and isinstance(v[0], dict):
         return "[" + pad + ("," + pad).join(_json_text(x, depth + 1) for x in v) + end + "]"
-    return json.dumps(v, ensure_ascii=False)
+    return _json_line(v)
+
+
+_json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), its encoder made once
+
+
+class _Records(list):
+    """CSV records, each made by csv.writer (UTF-8 with BOM and CRLF: what Excel needs to open Chinese
+    text correctly by double-click). The C writer hands each row to write() at once, so a record is
+    one item, ending with CRLF; records of rows of two or more values join into the row of them all."""
+
+    write = list.append
+
+    def __init__(self):
+        super().__init__()
+        self.writer = csv.writer(self, lineterminator="\r\n")
+
+    def of(self, row: list) -> str:
+        # text that Excel would run as a formula (=, +, -, @ first) gets a leading apostrophe
+        return self.of_header(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row])
+
+    def of_header(self, row: list) -> str:
+        self.writer.writerow(row)
+        return self.pop()
+
+
+def _csv_file(header: str, records: list[str]) -> bytes:
+    return ("\ufeff" + header + "".join(records)).encode("utf-8")
 
 
 def _csv(header: list[str], rows: Iterable[list]) -> bytes:
-    """UTF-8 with BOM and CRLF: what Excel needs to open Chinese text correctly by double-click."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow([_cell(v) for v in r])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    records = _Records()
+    return _csv_file(records.of_header(header), [records.of(r) for r in rows])
 
 
 WIDTHS = {"编号": 6, "章": 24, "节": 24, "任务": 70, "状态": 8, "截止日期": 12, "逾期": 6, "最新进展日期": 13,

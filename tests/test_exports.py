@@ -9,7 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from util import MINIMAL, run_cli, soup, write
+from util import FIXTURES, MINIMAL, run_cli, soup, write
 
 from reportsite import exports, progress
 
@@ -130,7 +130,8 @@ def test_workbook_dates_come_from_the_report(seed_report):
     """(Same bytes on every run: tests/test_xlsx.py.)"""
     with zipfile.ZipFile(io.BytesIO(exports.workbook_bytes(seed_report))) as z:
         core = z.read("docProps/core.xml").decode()
-    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:created>' in core  # no as_of: 1 January
+    created = '<dcterms:created xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:created>'
+    assert created in core  # no as_of in the seed: 1 January of the report's year
 
 
 def test_seed_workbook_rows(seed_site, seed_report):
@@ -159,3 +160,38 @@ def test_exports_are_linked(seed_site, page):
         assert {"data/tasks.csv", "data/tasks.json"} <= hrefs
     for h in hrefs:
         assert (seed_site / h).is_file(), h
+
+
+def test_csv_files_are_csv_writer_rows(tmp_path):
+    """tasks.csv and the unit CSVs join records made once per task; they are the bytes csv.writer
+    gives row by row (header as is, text that starts like a formula with an apostrophe), here with
+    labels that start like formulas and hold a comma and quotes."""
+    import shutil
+
+    from reportsite.loader import load
+
+    shutil.copytree(FIXTURES / "progress", tmp_path / "progress")
+    path = tmp_path / "progress" / "tasks.yaml"
+    text = path.read_text(encoding="utf-8").replace("lead: 牵头单位", "lead: '=牵头'")
+    path.write_text(text.replace("responsible: 责任单位", "responsible: '-责任, \"单位\"'"), encoding="utf-8")
+    report, _ = load(str(path))
+    out = exports.all_exports(report, workbook=False)
+
+    def rows_csv(header, rows) -> bytes:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows([["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v for v in r] for r in rows])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+    header = exports.task_header(report)
+    assert header[4:6] == ["=牵头", '-责任, "单位"']
+    rows = exports.task_rows(report)
+    assert out["data/tasks.csv"] == rows_csv(header, [rows[t.number] for t in report.tasks])
+    first = out["data/tasks.csv"].split(b"\r\n")[0].decode()
+    assert first.endswith('=牵头,"-责任, ""单位""",状态,截止日期,逾期,最新进展日期,最新进展')  # a header as is
+    for u in report.units:
+        body = [[report.labels[a.role], a.via or ""] + rows[a.task.number] for a in report.assignments[u.name]]
+        assert out[exports.unit_csv_path(u)] == rows_csv(["角色", "经由", *header], body), u.name
+    line = '\r\n"\'-责任, ""单位""",各街道办事处,3,'.encode()
+    assert line in out[exports.unit_csv_path(report.unit_by_name["济水街道办事处"])]
