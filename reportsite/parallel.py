@@ -22,32 +22,52 @@ import time
 
 MIN_PAGES = 400  # below this, one process is faster than forking
 
-_jobs: list = []  # (name, function, args) of the running run_jobs(), inherited by forked workers
+_registry: dict[int, list] = {}  # the job lists of started runs, inherited by the workers forked after them
+
+
+class Jobs:
+    """Jobs (name, fn, args), started at once: with processes > 1, forked workers take them in list
+    order (put the longest first) while the caller goes on. Iterating gives (position, name,
+    seconds, fn(*args)) as each job ends, so the caller can use each result (write its files) while
+    the others still run; in-process (processes <= 1, or no fork) the jobs run during the iteration."""
+
+    def __init__(self, jobs: list[tuple[str, object, tuple]], processes: int = 1) -> None:
+        self.jobs, self.pool, self.key = jobs, None, None
+        if processes > 1 and jobs and _can_fork():
+            import multiprocessing
+
+            self.key = max(_registry, default=0) + 1
+            _registry[self.key] = jobs
+            with gc_frozen():  # keep the shared objects' memory shared in the children (no GC writes)
+                self.pool = multiprocessing.get_context("fork").Pool(min(processes, len(jobs)))
+            self.results = self.pool.imap_unordered(_work, [(self.key, i) for i in range(len(jobs))], chunksize=1)
+
+    def __iter__(self):
+        if self.pool is None:
+            for i, job in enumerate(self.jobs):
+                yield (i, *_timed(job))
+            return
+        try:
+            yield from self.results
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (at the end, or when the build fails before using the results)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            _registry.pop(self.key, None)
 
 
 def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1):
-    """Run each (name, fn, args); yield (position, name, seconds, fn(*args)) as each job ends. With
-    processes > 1 the jobs run in that many forked workers, which take them in list order (put the
-    longest first) and report in the order they finish; the caller can use each result (write its
-    files) while the others are still running."""
-    if processes <= 1 or len(jobs) < 2 or not _can_fork():
-        for i, job in enumerate(jobs):
-            yield (i, *_timed(job))
-        return
-    import multiprocessing
-
-    global _jobs
-    _jobs = jobs
-    try:
-        with gc_frozen():  # keep the shared objects' memory shared in the children (no GC writes)
-            with multiprocessing.get_context("fork").Pool(min(processes, len(jobs))) as pool:
-                yield from pool.imap_unordered(_work, range(len(jobs)), chunksize=1)
-    finally:
-        _jobs = []
+    """Jobs(jobs, processes), iterated; a single job runs in-process."""
+    yield from Jobs(jobs, processes if len(jobs) > 1 else 1)
 
 
-def _work(index: int) -> tuple:
-    return (index, *_timed(_jobs[index]))  # looked up in the forked worker, which has the parent's _jobs
+def _work(where: tuple[int, int]) -> tuple:
+    key, index = where  # looked up in the forked worker, which has the parent's registry
+    return (index, *_timed(_registry[key][index]))
 
 
 def _timed(job: tuple[str, object, tuple]) -> tuple[str, float, object]:

@@ -12,7 +12,6 @@ a warning when a character has no glyph and draws a box; here that fails the bui
 from __future__ import annotations
 
 import datetime
-import logging
 import os
 import re
 import sys
@@ -254,15 +253,6 @@ def unit_context(report: Report, unit: Unit, sc) -> dict:
 # ---- rendering ----------------------------------------------------------------------------------
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def _no_fetching():
     """The PDF templates load nothing: the stylesheet is passed in, and content cannot add resources."""
     import weasyprint
@@ -273,10 +263,20 @@ def _no_fetching():
 
 def html_to_pdf(html: str, css: list[str]) -> tuple[bytes, list[str]]:
     """WeasyPrint: HTML -> (PDF bytes, WeasyPrint's warnings). Runs in a worker process."""
+    import logging  # here: an HTML build does not pay for it
+
     import weasyprint
 
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
     logger = logging.getLogger("weasyprint")
-    handler = _Collect()
+    handler = Collect()
     logger.addHandler(handler)
     try:
         doc = weasyprint.HTML(string=html, url_fetcher=_no_fetching())

@@ -8,8 +8,6 @@ killed build leaves the previous site whole and stale files never survive.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import re
 import shutil
@@ -85,6 +83,9 @@ _libc = None
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
     global _libc
+    import ctypes  # here: ctypes.util imports subprocess, which a build needs nowhere else
+    import ctypes.util
+
     try:
         if _libc is None:
             _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
