@@ -19,6 +19,7 @@ The zip is deterministic: fixed entry order (XlsxWriter's), fixed timestamp, fix
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import re
 import struct
 import zlib
@@ -85,8 +86,10 @@ def workbook(
     z.add("xl/_rels/workbook.xml.rels", [_workbook_rels(len(sheets))])
     for i, sheet in enumerate(sheets):
         z.add(f"xl/worksheets/sheet{i + 1}.xml", _sheet_xml(sheet, i == 0, cells))
+    wrapped = cells.wrapped
+    cells.clear()  # before the zip's end: the memory of the values' XML goes back first
     z.add("xl/workbook.xml", [_workbook_xml(sheets)])
-    z.add("xl/styles.xml", [_styles(cells.wrapped)])
+    z.add("xl/styles.xml", [_styles(wrapped)])
     z.add("xl/theme/theme1.xml", [_DECL + _THEME])
     z.add("docProps/core.xml", [_core(title, author, created)])
     z.add("docProps/app.xml", [_app([s.name for s in sheets])])
@@ -426,43 +429,44 @@ _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 
 
 class _Zip:
-    """A zip written entry by entry: each entry's text comes in pieces, is encoded, checksummed and
-    deflated as it comes (only the compressed bytes are kept)."""
+    """A zip written entry by entry into one buffer: each entry's text comes in pieces and is encoded,
+    checksummed and deflated as it comes; its local header, written first, is filled in after."""
 
     def __init__(self, level: int):
         self.level = level
-        self.parts: list[bytes] = []
+        self.out = io.BytesIO()
         self.central: list[bytes] = []
-        self.offset = 0
 
     def add(self, name: str, pieces: Iterable[str]) -> None:
+        out, fname = self.out, name.encode("ascii")
+        offset = out.tell()
+        out.write(bytes(30 + len(fname)))  # the local header, once the sizes are known
         deflate = zlib.compressobj(self.level, zlib.DEFLATED, -15)
         crc = size = 0
-        data = []
         for piece in pieces:
             raw = piece.encode("utf-8")
             crc = zlib.crc32(raw, crc)
             size += len(raw)
-            data.append(deflate.compress(raw))
-        data.append(deflate.flush())
-        packed = sum(map(len, data))
-        if max(size, self.offset + packed) >= 0xFFFFFFFF:
+            out.write(deflate.compress(raw))
+        out.write(deflate.flush())
+        packed = out.tell() - offset - 30 - len(fname)
+        if max(size, out.tell()) >= 0xFFFFFFFF:
             raise ValueError(f"{name}: over 4 GiB, more than a zip without ZIP64 holds")
-        fname = name.encode("ascii")
         common = (20, 0, 8, _DOS_TIME, _DOS_DATE, crc, packed, size, len(fname), 0)  # version 2.0, deflate
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *common) + fname
+        out.seek(offset)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *common) + fname)
+        out.seek(0, io.SEEK_END)
         self.central.append(
             struct.pack("<IH", 0x02014B50, 0x0314) + struct.pack("<HHHHHIIIHH", *common)
-            + struct.pack("<HHHII", 0, 0, 0, _FILE_MODE, self.offset) + fname
+            + struct.pack("<HHHII", 0, 0, 0, _FILE_MODE, offset) + fname
         )  # fmt: skip
-        self.parts += [local, *data]
-        self.offset += len(local) + packed
 
     def close(self) -> bytes:
         directory = b"".join(self.central)
         n = len(self.central)
-        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), self.offset, 0)
-        return b"".join(self.parts) + directory + end
+        start = self.out.tell()
+        self.out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
+        return self.out.getvalue()  # the buffer itself, not a copy
 
 
 # -- constant parts ---------------------------------------------------------------------------------
