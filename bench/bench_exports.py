@@ -1,11 +1,12 @@
-"""Time of the exports (site/data/: CSV, JSON, XLSX, one CSV per unit) on synthetic reports.
+"""Time of the exports (site/data/: CSV, JSON, XLSX, one CSV per unit) on the seed and synthetic reports.
 
-    python3 bench/bench_exports.py                  # 1,000 and 10,000 tasks, 3 runs each
-    python3 bench/bench_exports.py --tasks 10000 --runs 5
+    python3 bench/bench_exports.py                       # the seed, 1,000 and 10,000 tasks, 5 runs each
+    python3 bench/bench_exports.py --sizes seed,10000 --runs 9
 
-Prints, per size, the median seconds of all exports together and of the workbook alone (XlsxWriter
-in constant_memory mode; the workbook has one row per task and one per unit and task), and the
-total size written.
+Prints, per size, the median seconds (of --runs runs, in this process, the report loaded once) of
+all exports together, of all but the workbook (what the build makes in its main process:
+all_exports(workbook=False)) and of the workbook alone (reportsite/xlsx.py; one row per task and
+one per unit and task), and the sizes written.
 """
 
 from __future__ import annotations
@@ -34,21 +35,32 @@ def median_time(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def load_size(size: str):
+    if size == "seed":
+        return load(str(ROOT / "content" / "tasks.yaml"))[0]
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "tasks.yaml"
+        path.write_text(generate(int(size)), encoding="utf-8")
+        return load(str(path))[0]
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--tasks", type=int, action="append")
-    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--sizes", default="seed,1000,10000", help="comma-separated: seed or a number of tasks")
+    p.add_argument("--runs", type=int, default=5)
     args = p.parse_args()
-    for n in args.tasks or [1000, 10000]:
-        with tempfile.TemporaryDirectory() as d:
-            path = Path(d) / "tasks.yaml"
-            path.write_text(generate(n), encoding="utf-8")
-            report, _ = load(str(path))
+    for size in args.sizes.split(","):
+        report = load_size(size.strip())
         all_s, out = median_time(lambda r=report: exports.all_exports(r), args.runs)
+        rest_s, _ = median_time(lambda r=report: exports.all_exports(r, workbook=False), args.runs)
         xlsx_s, _ = median_time(lambda r=report: exports.workbook_bytes(r), args.runs)
-        size = sum(len(b) for b in out.values()) / 2**20
-        print(f"{n:>7} tasks, {len(report.units):>5} units: all exports {all_s:6.2f} s (median of {args.runs}), "
-              f"workbook {xlsx_s:6.2f} s, {len(out)} files, {size:.1f} MiB")
+        total = sum(len(b) for b in out.values()) / 2**20
+        book = len(out[exports.TASKS_XLSX]) / 2**20
+        print(
+            f"{size:>6} ({len(report.tasks):>6} tasks, {len(report.units):>5} units), median of {args.runs}: "
+            f"all exports {all_s:6.3f} s, without the workbook {rest_s:6.3f} s, workbook {xlsx_s:6.3f} s; "
+            f"{len(out)} files, {total:.1f} MiB (workbook {book:.2f} MiB)"
+        )
     return 0
 
 
