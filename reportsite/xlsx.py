@@ -10,8 +10,14 @@ end, text cut at Excel's 32,767 UTF-16 units, text that starts with = + - @ kept
 
 Why not XlsxWriter itself: it pays about 6 µs a cell (a cell object, a format lookup, one write a
 tag); here a row is one join of prebuilt pieces, each distinct value is escaped once (a task's
-cells come back on the 按单位 sheet once per unit), and the rows stream in chunks to zlib, so the
-memory stays flat whatever the size.
+cells come back on the 按单位 sheet once per unit) and the rows go to zlib in chunks of CHUNK, so no
+sheet's XML is ever held whole. What is kept is each distinct value's XML and the zip itself
+(at 100k tasks about 100 MB more at the peak; XlsxWriter kept about 70 MB, in 4 times the time).
+
+Where it parts from XlsxWriter, on purpose: text that starts with <r> and ends with </r> is text
+here (XlsxWriter writes it unescaped, as rich text: a broken file); a sheet name that is not all
+non-ASCII letters is always quoted in references (XlsxWriter leaves some bare; both are valid); a
+sheet's last row must hold a value (the dimension, written before the rows, counts it).
 
 The zip is deterministic: fixed entry order (XlsxWriter's), fixed timestamp, fixed attributes.
 """
