@@ -48,11 +48,6 @@ def folder_of(page: str) -> str:
     return _dirname(page)
 
 
-def expected_pages(report: Report) -> int:
-    """The fewest pages the site will have (home, chapters, units, index, matrix, tasks, targets)."""
-    return len(report.chapters) + len(report.units) + 5
-
-
 def page_weight(page: "Page") -> int:
     """About how much rendering a page takes: the tasks it lists (parallel.py balances the processes)."""
     c = page.context
