@@ -92,6 +92,10 @@ def template_error(exc: BaseException) -> str | None:
     """A Jinja error as `templates/x.html:LINE: template error: …` (its innermost template frame)."""
     import jinja2
 
+    from .errors import TemplateFailure
+
+    if isinstance(exc, TemplateFailure):
+        return exc.located
     if not isinstance(exc, jinja2.TemplateError):
         return None
     where = None

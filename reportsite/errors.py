@@ -38,3 +38,12 @@ def did_you_mean(word: str, candidates, n: int = 3, cutoff: float = 0.5) -> str:
     if not close:
         return ""
     return "; did you mean " + ", ".join(f"'{c}'" for c in close) + "?"
+
+
+class TemplateFailure(Exception):
+    """A template's mistake met in a worker process, already located (`templates/x.html:LINE: …`):
+    the worker's traceback, which locates it, does not travel back to the parent."""
+
+    def __init__(self, located: str):
+        super().__init__(located)
+        self.located = located

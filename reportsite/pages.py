@@ -43,25 +43,6 @@ def _dirname(page: str) -> str:
     return posixpath.dirname(page) or "."
 
 
-def folder_of(page: str) -> str:
-    """The folder of a page's path ('.' at the top): pages of one folder share links and fragments."""
-    return _dirname(page)
-
-
-def page_weight(page: "Page") -> int:
-    """About how much rendering a page takes: the tasks it lists (parallel.py balances the processes)."""
-    c = page.context
-    if page.template == "unit.html":
-        return 5 + sum(len(ch["tasks"]) for r in c["roles"] for ch in r["chapters"])
-    if page.template == "chapter.html":
-        return 5 + len(c["direct_tasks"]) + sum(len(s["tasks"]) for s in c["sections"])
-    if page.template == "tasks.html":
-        return 5 + sum(len(ch["direct_tasks"]) + sum(len(s["tasks"]) for s in ch["sections"]) for ch in c["chapters"])
-    if page.template == "matrix.html":
-        return 5 + len(c["rows"]) * len(c["chapters"]) // 10
-    return 5
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _relpath(path: str, base: str) -> str:  # cached: a big site asks the same few thousand pairs a million times
     return posixpath.relpath(path, base)
@@ -369,6 +350,32 @@ def all_pages(report: Report, sc: SiteContext | None = None) -> list[Page]:
     for p in pages:
         p.context = {**common, **p.context}
     return pages
+
+
+GROUPS = ("units", "top", "chapters")  # about the heaviest first
+
+
+def group_pages(report: Report, group: str) -> list[Page]:
+    """The pages of one folder group, with their contexts: 'units' (units/: the unit pages and the
+    units index), 'chapters' (chapters/) or 'top' (the home page, the matrix, tasks.html and
+    targets.html with their parts). One build job makes and renders one group (site.py), with its
+    own SiteContext (task views, fragments); together the groups are every page of the site."""
+    sc = SiteContext(report)
+    if group == "units":
+        made = [*unit_pages(sc), units_index_page(sc)]
+    elif group == "chapters":
+        made = chapter_pages(sc)
+    elif group == "top":
+        made = [home_page(sc), *matrix_page(sc)]
+    else:
+        raise ValueError(f"no page group {group!r}")
+    common = sc.common()
+    for p in made:
+        p.context = {**common, **p.context}
+    if group == "top":
+        made += paging.split_tasks_page(tasks_page(report, sc))  # big reports: tasks-2.html, …
+        made += targets.targets_pages(report)  # big reports: targets-2.html, …
+    return made
 
 
 def render(pages: list[Page], env) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Report
-from .paging import split_tasks_page
 from .writer import Site
 
 
@@ -16,40 +15,29 @@ def build_site(
     jobs > 1: the work after the page contexts runs on that many processes (parallel.py), same bytes.
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
     each file as it comes, while the other jobs still run)."""
-    from . import exports, pages, progress, search, targets
+    from . import exports, pages, search
     from . import pdf as handouts
-    from .parallel import MIN_PAGES, Jobs, gc_frozen, gc_paused, page_chunks, render_range
+    from .parallel import MIN_PAGES, Jobs, gc_frozen
     from .timings import note, step
 
     site = Site() if site is None else site
     with step("templates"):
         env = pages.make_env(templates)
-    with step("page contexts"), gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
-        sc = pages.SiteContext(report)  # task views and fragments shared by all pages
-        page_list = pages.all_pages(report, sc)
-        page_list.extend(split_tasks_page(pages.tasks_page(report, sc)))  # big reports: tasks-2.html, … (paging.py)
-        page_list.extend(targets.targets_pages(report))  # big reports: targets-2.html, …
-        progress.decorate(page_list, report)  # counts by status, export links
-        handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
-        for name in sorted({p.template for p in page_list}):
+        for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("pdf/")):
             env.get_template(name)  # compiled once, here (inherited by the workers)
-        weights = [pages.page_weight(p) for p in page_list]
-    # Every output left needs only the model or the contexts: independent jobs, about the longest
-    # first (the biggest chunk of pages, the workbook and the other exports, the other chunks of
-    # pages by folder, the search index), taken by the workers as they get free (parallel.py).
-    # Small sites stay in one process. (Starting the model's jobs before the contexts, in a worker
-    # of their own, was slower: the main process then copies the memory it shares with it.)
-    processes = jobs if len(page_list) >= MIN_PAGES else 1
-    work = []
-    for start, stop in page_chunks(page_list, weights, processes):
-        label = f"pages {pages.folder_of(page_list[start].path)}/ ({stop - start})"
-        work.append((label, render_range, (page_list, env, start, stop)))
-    work[1:1] = [("workbook", _workbook, (report,)), ("exports", exports.all_exports, (report, False))]
-    work.append(("search index", search.search_files, (report, env)))
+    # Everything left is independent jobs, about the longest first: each group of pages (its
+    # contexts, then its HTML: pages.group_pages), the workbook, the other exports, the search
+    # index. With --jobs N, N forked workers take them as they get free (parallel.py), sharing the
+    # model copy-on-write; this process writes each job's files as soon as it ends. Small sites
+    # stay in one process.
+    processes = jobs if len(report.chapters) + len(report.units) + 5 >= MIN_PAGES else 1
+    work = [(f"pages: {group}", _render_group, (report, env, group, pdf)) for group in pages.GROUPS]
+    work[1:1] = [("workbook", _workbook, (report,))]
+    work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
     done = []
     where = f"{processes} worker processes" if processes > 1 else "in this process"
     with step(f"pages, exports, search index ({where})"):
-        with gc_frozen():  # the model and the contexts live to the end: collections need not scan them
+        with gc_frozen():  # the model lives to the end: collections need not scan it
             for position, name, seconds, result in Jobs(work, processes):
                 done.append((position, name, seconds))
                 for path, data in result.items() if isinstance(result, dict) else result:  # or (path, bytes) pairs
@@ -57,7 +45,6 @@ def build_site(
                 del result
     for _, name, seconds in sorted(done):
         note(name, seconds)
-    del page_list, work
     if pdf:
         with step("PDF handouts"):
             for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
@@ -67,6 +54,20 @@ def build_site(
         if f.is_file():
             site.add("assets/" + f.relative_to(assets).as_posix(), f.read_bytes())
     return site
+
+
+def _render_group(report: Report, env, group: str, pdf: bool) -> list[tuple[str, bytes]]:
+    """One group of pages (pages.group_pages), made and rendered: a build job."""
+    from . import pages, progress
+    from . import pdf as handouts
+    from .parallel import gc_frozen, gc_paused, render_range
+
+    with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
+        page_list = pages.group_pages(report, group)
+        progress.decorate(page_list, report)  # counts by status, export links
+        handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
+    with gc_frozen():  # the contexts live to the end of the job
+        return render_range(page_list, env, 0, len(page_list))
 
 
 def _workbook(report: Report) -> dict[str, bytes]:

@@ -62,23 +62,42 @@ def test_jobs_really_run_in_children_and_say_which_they_are(seed_report):
     assert [pid for _, _, _, pid in in_process] == [os.getpid()] * 2
 
 
-def test_page_chunks_keep_folders_together(seed_report):
-    """One chunk per top-level folder, heaviest first; a folder is cut only when it alone is well
-    over one process's share."""
-    from reportsite import pages
+def test_page_groups_are_every_page_once(seed_report):
+    """The build's page jobs (one per folder group) make exactly the pages of the whole site."""
+    from reportsite import pages, paging, targets
 
-    page_list = pages.all_pages(seed_report)
-    weights = [pages.page_weight(p) for p in page_list]
-    chunks = parallel.page_chunks(page_list, weights, 2)
-    tops = [{p.path.split("/")[0] if "/" in p.path else "." for p in page_list[a:b]} for a, b in chunks]
-    # the seed's unit pages are 63 % of all the rendering: over 5/4 of one process's half, so cut once
-    assert tops == [{"units"}, {"chapters"}, {"units"}, {"."}, {"."}]
-    assert [(a, b) for a, b in chunks] == [(9, 60), (1, 9), (60, 69), (69, 70), (0, 1)]
-    assert sorted(i for a, b in chunks for i in range(a, b)) == list(range(len(page_list)))
-    assert parallel.page_chunks(page_list[:10], [1000] + [1] * 9, 2) == [(0, 1), (1, 9), (9, 10)]
-    ten_units = page_list[9:19]  # one folder of 1,000: cut once it reaches 5/4 of a half (625)
-    assert parallel.page_chunks(ten_units, [100] * 10, 2) == [(0, 7), (7, 10)]
-    assert parallel.page_chunks(ten_units, [100] * 10, 1) == [(0, 10)]
+    groups = {g: [p.path for p in pages.group_pages(seed_report, g)] for g in pages.GROUPS}
+    assert len(groups["units"]) == 60 and groups["units"][-1] == "units/index.html"
+    assert groups["chapters"] == [f"chapters/{k}.html" for k in range(1, 9)]
+    assert groups["top"] == ["index.html", "matrix.html", "tasks.html", "targets.html"]
+    everything = [p.path for p in pages.all_pages(seed_report)]
+    everything += [p.path for p in paging.split_tasks_page(pages.tasks_page(seed_report))]
+    everything += [p.path for p in targets.targets_pages(seed_report)]
+    together = [path for g in pages.GROUPS for path in groups[g]]
+    assert sorted(together) == sorted(everything) and len(set(together)) == len(together)
+
+
+def test_template_mistake_met_in_a_worker_is_still_located(tmp_path, monkeypatch):
+    """A worker's traceback does not come back to the parent: the worker locates the mistake."""
+    import shutil
+
+    from util import ROOT, write
+    from util import MINIMAL
+
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    t = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", t)
+    unit = t / "unit.html"
+    lines = unit.read_text(encoding="utf-8").splitlines()
+    lines.insert(5, "<p>{{ unit.mayor }}</p>")
+    unit.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = write(tmp_path, MINIMAL)
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path / "site"), "--templates", str(t), "-j", "2")
+    assert code == 1
+    assert f"{unit}:6: template error: 'dict object' has no attribute 'mayor'" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "site").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_user_cache_changes_nothing(tmp_path, monkeypatch):
