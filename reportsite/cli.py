@@ -165,7 +165,8 @@ def run(args) -> int:
     except handouts.MissingGlyphs as exc:
         shown = display_path(str(content))
         raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
-    timings.report(time.perf_counter() - _STARTED)
+    if args.timings:
+        timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {display_path(str(out))}/: {len(site.files)} files, {len(report.tasks)} tasks, {len(report.units)} units in {elapsed:.2f} s")

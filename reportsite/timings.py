@@ -9,7 +9,7 @@ import contextlib
 import sys
 import time
 
-_steps: list[tuple[str, float]] | None = None  # None: not recording
+_steps: list[tuple[str, float, bool]] | None = None  # (name, seconds, part of the total?); None: not recording
 
 
 def start() -> None:
@@ -26,23 +26,26 @@ def step(name: str):
     try:
         yield
     finally:
-        _steps.append((name, time.perf_counter() - began))
+        _steps.append((name, time.perf_counter() - began, True))
 
 
 def note(name: str, seconds: float) -> None:
     """A job's own time (it may have run in a worker, beside others): shown indented, not summed."""
     if _steps is not None:
-        _steps.append(("  · " + name, -seconds))
+        _steps.append(("  · " + name, seconds, False))
 
 
 def report(total: float, out=None) -> None:
-    """The recorded steps, the time outside them (start-up, imports) and the total."""
+    """The recorded steps, the time outside them (start-up, imports) and the total; then stops
+    recording (a later build in the same process, e.g. serve's, records only if start() is called)."""
+    global _steps
     if _steps is None:
         return
+    steps, _steps = _steps, None
     out = out or sys.stderr
-    width = max([len(n) for n, _ in _steps] + [len("other (start-up, imports)")])
-    for name, seconds in _steps:
-        print(f"  {name:<{width}}  {abs(seconds) * 1000:8.1f} ms", file=out)
-    other = total - sum(s for _, s in _steps if s > 0)
+    width = max([len(n) for n, _, _ in steps] + [len("other (start-up, imports)")])
+    for name, seconds, _ in steps:
+        print(f"  {name:<{width}}  {seconds * 1000:8.1f} ms", file=out)
+    other = total - sum(seconds for _, seconds, counted in steps if counted)
     print(f"  {'other (start-up, imports)':<{width}}  {other * 1000:8.1f} ms", file=out)
     print(f"  {'total':<{width}}  {total * 1000:8.1f} ms", file=out)

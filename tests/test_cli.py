@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from util import MINIMAL, ROOT, run_cli, write
+from util import MINIMAL, ROOT, SEED, run_cli, write
 
 
 def copy_templates(tmp_path):
@@ -32,3 +32,28 @@ def test_syntax_error_in_a_template_is_located(tmp_path):
     code, _, err = run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(tmp_path / "site"), "--templates", str(t), "-j", "1")
     assert code == 1
     assert f"{t / 'matrix.html'}:4: template error: Encountered unknown tag 'endblock'." in err
+
+
+def test_timings_lists_each_step_and_job_on_stderr(tmp_path):
+    out = tmp_path / "site"
+    code, stdout, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "--timings", "-j", "1")
+    assert code == 0 and stdout == ""
+    names = [line.rsplit("  ", 1)[0].strip() for line in err.splitlines()]
+    assert names == [
+        "load and check the content",
+        "templates",
+        "pages, exports, search index (in this process)",
+        "· pages: units",
+        "· workbook",
+        "· pages: top",
+        "· pages: chapters",
+        "· exports",
+        "· search index",
+        "swap the new site in",
+        "other (start-up, imports)",
+        "total",
+    ]
+    assert all(line.endswith(" ms") for line in err.splitlines())
+    assert (out / "index.html").is_file()
+    code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")  # the next build, same process
+    assert code == 0 and err == ""
