@@ -1,4 +1,4 @@
-"""The pipeline after loading: model -> every output of the site, in memory."""
+"""The pipeline after loading: model -> every output of the site (in memory, or written as it comes: writer.staged)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def build_site(
     report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1, site: Site | None = None
 ) -> Site:
     """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made).
-    jobs > 1: the work after the page contexts runs on that many processes (parallel.py), same bytes.
+    jobs > 1: the work after the load runs on that many processes (parallel.py), same bytes.
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
     each file as it comes, while the other jobs still run)."""
     from . import exports, pages, search
