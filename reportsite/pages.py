@@ -414,7 +414,7 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
         link = urls.get(target)
         if link is None:
             link = relative(target, page_path)
-            if not target.startswith("#"):
+            if target[:1] not in ("", "#"):  # a bare #fragment (or nothing) is the page itself
                 urls[target] = link
         return link
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from util import soup
+from util import SEED, soup
 
 HOUSING = "住房和城乡建设局"
 
@@ -140,3 +140,17 @@ def test_relative_links_only(seed_site):
             assert not re.match(r"^(/|[a-z]+:)", tag["href"]), (p, tag["href"])
         for tag in soup(p).find_all(src=True):
             assert not re.match(r"^(/|[a-z]+:)", tag["src"]), (p, tag["src"])
+
+
+def test_links_shared_by_a_folder_stay_right_for_each_page():
+    """url() remembers a site path's link per folder; a bare #fragment (or nothing) is the page itself."""
+    from reportsite import pages
+
+    env = pages.make_env(SEED.parent.parent / "templates")
+    cache: dict = {}
+    a = pages._page_helpers(env, {"_fragments": cache, "labels": {}}, "units/a.html")["url"]
+    b = pages._page_helpers(env, {"_fragments": cache, "labels": {}}, "units/b.html")["url"]
+    assert [a("index.html"), b("index.html"), a("units/c.html#lead-ch1")] == ["../index.html", "../index.html", "c.html#lead-ch1"]
+    assert [a(""), b(""), a("#task-5"), b("#task-5")] == ["a.html", "b.html", "a.html#task-5", "b.html#task-5"]
+    top = pages._page_helpers(env, {"_fragments": cache, "labels": {}}, "index.html")["url"]
+    assert top("units/c.html") == "units/c.html"
