@@ -124,11 +124,18 @@ def staged(out: Path):
     commit(site, out) then swaps it in. If the block fails (or is interrupted), the folder is removed
     and `out` is untouched."""
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _cleanup_leftovers(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _cleanup_leftovers(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise UsageError(f"cannot write the site beside {out}: {exc.strerror or exc} (choose another --out folder)") from None
     try:
         yield Site(tmp)
+    except OSError as exc:  # e.g. the disk is full: said plainly, and the previous site stays
+        shutil.rmtree(tmp, ignore_errors=True)
+        where = exc.filename or tmp
+        raise UsageError(f"{where}: {exc.strerror or exc}; nothing was written, the previous site is unchanged") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -110,3 +110,21 @@ def test_staged_site_writes_as_files_come_and_removes_its_folder_on_failure(tmp_
             raise RuntimeError("template broke")
     assert (out / "index.html").read_text(encoding="utf-8") == "<p>一</p>"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
+
+
+def test_an_output_that_cannot_be_written_is_a_plain_error(tmp_path):
+    import errno
+
+    from reportsite.errors import UsageError
+    from reportsite.writer import staged
+
+    code, _, err = run_cli("--content", str(SEED), "--out", "/proc/site")  # no folder can be made there
+    assert code == 2
+    assert err.strip() == "error: cannot write the site beside /proc/site: No such file or directory (choose another --out folder)"
+    out = tmp_path / "site"
+    with pytest.raises(UsageError) as caught:
+        with staged(out) as site:
+            site.add("index.html", "x")
+            raise OSError(errno.ENOSPC, "No space left on device", str(site.folder / "units" / "a.html"))
+    assert str(caught.value).endswith("units/a.html: No space left on device; nothing was written, the previous site is unchanged")
+    assert list(tmp_path.iterdir()) == []
