@@ -128,6 +128,8 @@ def staged(out: Path):
         out.parent.mkdir(parents=True, exist_ok=True)
         _cleanup_leftovers(out)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except (FileExistsError, NotADirectoryError):  # mkdir met a file where a folder should be
+        raise UsageError(f"cannot write the site beside {out}: a file is in the way (choose another --out folder)") from None
     except OSError as exc:
         raise UsageError(f"cannot write the site beside {out}: {exc.strerror or exc} (choose another --out folder)") from None
     try:

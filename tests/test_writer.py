@@ -118,9 +118,12 @@ def test_an_output_that_cannot_be_written_is_a_plain_error(tmp_path):
     from reportsite.errors import UsageError
     from reportsite.writer import staged
 
-    code, _, err = run_cli("--content", str(SEED), "--out", "/proc/site")  # no folder can be made there
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    bad = tmp_path / "notes.txt" / "site"
+    code, _, err = run_cli("--content", str(SEED), "--out", str(bad))
     assert code == 2
-    assert err.strip() == "error: cannot write the site beside /proc/site: No such file or directory (choose another --out folder)"
+    assert err.strip() == f"error: cannot write the site beside {bad}: a file is in the way (choose another --out folder)"
+    (tmp_path / "notes.txt").unlink()
     out = tmp_path / "site"
     with pytest.raises(UsageError) as caught:
         with staged(out) as site:
