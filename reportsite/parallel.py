@@ -60,11 +60,6 @@ class Jobs:
             _registry.pop(self.key, None)
 
 
-def run_jobs(jobs: list[tuple[str, object, tuple]], processes: int = 1):
-    """Jobs(jobs, processes), iterated; a single job runs in-process."""
-    yield from Jobs(jobs, processes if len(jobs) > 1 else 1)
-
-
 def _work(where: tuple[int, int]) -> tuple:
     key, index = where  # looked up in the forked worker, which has the parent's registry
     try:
@@ -86,13 +81,13 @@ def _timed(job: tuple[str, object, tuple]) -> tuple[str, float, object]:
     return name, time.perf_counter() - began, result
 
 
-def render_range(page_list: list, env, start: int, stop: int) -> list[tuple[str, bytes]]:
-    """(path, UTF-8 HTML) of page_list[start:stop]. A big page's text (up to 4 bytes a character for
-    some Chinese in memory) is dropped as soon as it is encoded, instead of holding every page twice."""
+def render_encoded(page_list: list, env) -> list[tuple[str, bytes]]:
+    """(path, UTF-8 HTML) of each page. A big page's text (up to 4 bytes a character for some
+    Chinese in memory) is dropped as soon as it is encoded, instead of holding every page twice."""
     from .pages import render
 
     out = []
-    for p in page_list[start:stop]:
+    for p in page_list:
         for path, html in render([p], env).items():
             out.append((path, html.encode("utf-8")))
     return out

@@ -60,14 +60,14 @@ def _render_group(report: Report, env, group: str, pdf: bool) -> list[tuple[str,
     """One group of pages (pages.group_pages), made and rendered: a build job."""
     from . import pages, progress
     from . import pdf as handouts
-    from .parallel import gc_frozen, gc_paused, render_range
+    from .parallel import gc_frozen, gc_paused, render_encoded
 
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
         page_list = pages.group_pages(report, group)
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     with gc_frozen():  # the contexts live to the end of the job
-        return render_range(page_list, env, 0, len(page_list))
+        return render_encoded(page_list, env)
 
 
 def _workbook(report: Report) -> dict[str, bytes]:

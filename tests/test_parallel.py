@@ -49,8 +49,8 @@ def test_jobs_really_run_in_children_and_say_which_they_are(seed_report):
 
     env = pages.make_env(SEED.parent.parent / "templates")
     page_list = pages.all_pages(seed_report)
-    work = [("pid", os.getpid, ())] * 3 + [("pages", parallel.render_range, (page_list, env, 0, 3))]
-    results = sorted(parallel.run_jobs(work, processes=2), key=lambda r: r[0])
+    work = [("pid", os.getpid, ())] * 3 + [("pages", parallel.render_encoded, (page_list[:3], env))]
+    results = sorted(parallel.Jobs(work, processes=2), key=lambda r: r[0])
     assert [(position, name) for position, name, _, _ in results] == [(0, "pid"), (1, "pid"), (2, "pid"), (3, "pages")]
     children = {pid for _, _, _, pid in results[:3]}
     assert children and os.getpid() not in children
@@ -58,7 +58,7 @@ def test_jobs_really_run_in_children_and_say_which_they_are(seed_report):
         "index.html", "chapters/1.html", "chapters/2.html"
     ]
     assert all(seconds >= 0 for _, _, seconds, _ in results)
-    in_process = list(parallel.run_jobs(work[:2], processes=1))
+    in_process = list(parallel.Jobs(work[:2], processes=1))
     assert [pid for _, _, _, pid in in_process] == [os.getpid()] * 2
 
 
