@@ -83,14 +83,13 @@ _libc = None
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
     global _libc
-    import ctypes  # here: ctypes.util imports subprocess, which a build needs nowhere else
-    import ctypes.util
+    import ctypes  # imported here: only the swap needs it
 
     try:
         if _libc is None:
-            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            _libc = ctypes.CDLL(None, use_errno=True)  # the C library Python itself runs on
         fn = _libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError):  # not Linux with glibc 2.28+, or musl
         return False
     AT_FDCWD = -100
     rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
