@@ -355,12 +355,13 @@ def all_pages(report: Report, sc: SiteContext | None = None) -> list[Page]:
 GROUPS = ("units", "top", "chapters")  # about the heaviest first
 
 
-def group_pages(report: Report, group: str) -> list[Page]:
+def group_pages(report: Report, group: str, sc: SiteContext | None = None) -> list[Page]:
     """The pages of one folder group, with their contexts: 'units' (units/: the unit pages and the
     units index), 'chapters' (chapters/) or 'top' (the home page, the matrix, tasks.html and
     targets.html with their parts). One build job makes and renders one group (site.py), with its
-    own SiteContext (task views, fragments); together the groups are every page of the site."""
-    sc = SiteContext(report)
+    own SiteContext (task views, fragments), or one shared by the groups made in one process;
+    together the groups are every page of the site."""
+    sc = sc or SiteContext(report)
     if group == "units":
         made = [*unit_pages(sc), units_index_page(sc)]
     elif group == "chapters":

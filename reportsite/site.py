@@ -31,7 +31,8 @@ def build_site(
     # model copy-on-write; this process writes each job's files as soon as it ends. Small sites
     # stay in one process.
     processes = jobs if len(report.chapters) + len(report.units) + 5 >= MIN_PAGES else 1
-    work = [(f"pages: {group}", _render_group, (report, env, group, pdf)) for group in pages.GROUPS]
+    shared = pages.SiteContext(report) if processes <= 1 else None  # in one process, the groups share task views
+    work = [(f"pages: {group}", _render_group, (report, env, group, pdf, shared)) for group in pages.GROUPS]
     work[1:1] = [("workbook", _workbook, (report,))]
     work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
     done = []
@@ -56,14 +57,15 @@ def build_site(
     return site
 
 
-def _render_group(report: Report, env, group: str, pdf: bool) -> list[tuple[str, bytes]]:
-    """One group of pages (pages.group_pages), made and rendered: a build job."""
+def _render_group(report: Report, env, group: str, pdf: bool, sc=None) -> list[tuple[str, bytes]]:
+    """One group of pages (pages.group_pages), made and rendered: a build job (sc: a SiteContext
+    shared with the other groups, when they run in this process)."""
     from . import pages, progress
     from . import pdf as handouts
     from .parallel import gc_frozen, gc_paused, render_encoded
 
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
-        page_list = pages.group_pages(report, group)
+        page_list = pages.group_pages(report, group, sc)
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     with gc_frozen():  # the contexts live to the end of the job
