@@ -57,3 +57,22 @@ def test_timings_lists_each_step_and_job_on_stderr(tmp_path):
     assert (out / "index.html").is_file()
     code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")  # the next build, same process
     assert code == 0 and err == ""
+
+
+def test_build_py_as_a_program_exits_with_its_status_its_output_and_the_saved_cache(tmp_path):
+    """build.py leaves with os._exit (no heap teardown): the status, the printed lines and the user
+    cache, saved by the exit handlers, must all still be there."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REPORTSITE_CACHE": str(tmp_path / "cache")}
+    run = [sys.executable, str(ROOT / "build.py"), "--content"]
+    done = subprocess.run([*run, str(SEED), "--out", str(tmp_path / "site")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"built {tmp_path / 'site'}/: 143 files, 143 tasks, 59 units in ")
+    assert '"住房和城乡建设局"' in (tmp_path / "cache" / "pinyin.json").read_text(encoding="utf-8").replace("0:", "")
+    bad = write(tmp_path, MINIMAL.replace("lead: [住建局]", "lead: [住键局]"))
+    failed = subprocess.run([*run, str(bad), "--out", str(tmp_path / "other")], capture_output=True, text=True, env=env)
+    assert failed.returncode == 1
+    assert failed.stderr.strip().endswith("1 error; nothing was written.")
