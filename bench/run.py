@@ -72,6 +72,17 @@ def machine_speed() -> float:
     return round(best, 3)
 
 
+def step_times(cmd: list[str]) -> dict[str, float]:
+    """{step or job: ms} from one run of cmd with --timings (jobs are prefixed with '· ')."""
+    proc = subprocess.run([*cmd, "--timings"], cwd=ROOT, capture_output=True, text=True, env=CHILD_ENV, check=True)
+    steps = {}
+    for line in proc.stderr.splitlines():
+        name, _, ms = line.strip().rpartition("  ")
+        if ms.endswith(" ms"):
+            steps[name.strip()] = float(ms[:-3])
+    return steps
+
+
 def folder_stats(folder: Path) -> dict:
     files = [p for p in folder.rglob("*") if p.is_file()]
     html = [p for p in files if p.suffix == ".html"]
@@ -217,10 +228,12 @@ def bench_size(
         times.append(t)
         rss = max(rss, r)
         print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
+    steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
     from reportsite.loader import load
 
     report, _ = load(str(content))
     row = {
+        "steps_ms": steps,
         "size": label,
         "tasks": len(report.tasks),
         "units": len(report.units),
