@@ -28,21 +28,28 @@ def build_site(
     # Everything left is independent jobs, about the longest first: each group of pages (its
     # contexts, then its HTML: pages.group_pages), the workbook, the other exports, the search
     # index. With --jobs N, N forked workers take them as they get free (parallel.py), sharing the
-    # model copy-on-write; this process writes each job's files as soon as it ends. Small sites
+    # model copy-on-write; each job's files are written as soon as it ends. Small sites
     # stay in one process.
     processes = jobs if len(report.chapters) + len(report.units) + 5 >= MIN_PAGES else 1
     shared = pages.SiteContext(report) if processes <= 1 else None  # in one process, the groups share task views
     work = [(f"pages: {group}", _render_group, (report, env, group, pdf, shared)) for group in pages.GROUPS]
     work[1:1] = [("workbook", _workbook, (report,))]
     work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
+    # Workers write their files themselves into a staged site's folder (in parallel, and nothing
+    # but the paths comes back); otherwise the files come back to be added here.
+    folder = site.folder if processes > 1 else None
+    work = [(name, _deliver, (fn, args, folder)) for name, fn, args in work]
     done = []
     where = f"{processes} worker processes" if processes > 1 else "in this process"
     with step(f"pages, exports, search index ({where})"):
         with gc_frozen():  # the model lives to the end: collections need not scan it
             for position, name, seconds, result in Jobs(work, processes):
                 done.append((position, name, seconds))
-                for path, data in result.items() if isinstance(result, dict) else result:  # or (path, bytes) pairs
-                    site.add(path, data)
+                for path, data in result:
+                    if data is None:
+                        site.written(path)
+                    else:
+                        site.add(path, data)
                 del result
     for _, name, seconds in sorted(done):
         note(name, seconds)
@@ -55,6 +62,19 @@ def build_site(
         if f.is_file():
             site.add("assets/" + f.relative_to(assets).as_posix(), f.read_bytes())
     return site
+
+
+def _deliver(fn, args: tuple, folder: Path | None) -> list[tuple[str, bytes | None]]:
+    """A job's files as (path, bytes) pairs; with a folder, written there instead (by this worker,
+    through a Site of its own: the same path checks) and returned as (path, None)."""
+    result = fn(*args)
+    pairs = list(result.items() if isinstance(result, dict) else result)
+    if folder is None:
+        return pairs
+    writer = Site(folder)
+    for path, data in pairs:
+        writer.add(path, data)
+    return [(path, None) for path, _ in pairs]
 
 
 def _render_group(report: Report, env, group: str, pdf: bool, sc=None) -> list[tuple[str, bytes]]:

@@ -44,6 +44,13 @@ class Site:
         _write(self.folder, path, data, self._made)
         self.files[path] = None
 
+    def written(self, path: str) -> None:
+        """Count a file that a worker process already wrote into this staged site's folder (with
+        its own Site(folder): same path checks); a path made twice is still refused here."""
+        if path in self.files:
+            raise ValueError(f"two outputs write the same file: {path}")
+        self.files[path] = None
+
     def __contains__(self, path: str) -> bool:
         return path in self.files
 

@@ -131,3 +131,18 @@ def test_an_output_that_cannot_be_written_is_a_plain_error(tmp_path):
             raise OSError(errno.ENOSPC, "No space left on device", str(site.folder / "units" / "a.html"))
     assert str(caught.value).endswith("units/a.html: No space left on device; nothing was written, the previous site is unchanged")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_written_by_a_worker_are_counted_and_still_made_once(tmp_path):
+    from reportsite.writer import Site, staged
+
+    with staged(tmp_path / "site") as site:
+        worker = Site(site.folder)  # what a worker process does with the staged folder
+        worker.add("units/a.html", "<p>a</p>")
+        site.written("units/a.html")
+        assert site.files == {"units/a.html": None}
+        assert (site.folder / "units" / "a.html").read_text(encoding="utf-8") == "<p>a</p>"
+        with pytest.raises(ValueError, match="two outputs write the same file: units/a.html"):
+            site.written("units/a.html")
+        with pytest.raises(ValueError, match="two outputs write the same file: units/a.html"):
+            site.add("units/a.html", "again")
