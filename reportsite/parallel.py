@@ -3,8 +3,8 @@
 After the load, everything left is a list of independent jobs: each group of pages (its contexts,
 then its HTML), the workbook, the other exports and the search index. `Jobs` runs them in forked
 worker processes, which share the model and the compiled templates copy-on-write and receive
-nothing but a job's position; each worker takes the next job as soon as it is done with one, and
-the parent writes each job's files as it ends. Small sites run in-process: forking costs more than
+nothing but a job's position; each worker takes the next job as soon as it is done with one (a
+build's workers write their jobs' files themselves: site.py). Small sites run in-process: forking costs more than
 it saves below a few hundred pages.
 
 Pages are grouped by folder (units/, chapters/, the top level), one job each: the pages of one
