@@ -17,7 +17,7 @@ def build_site(
     each file as it comes, while the other jobs still run)."""
     from . import exports, pages, search
     from . import pdf as handouts
-    from .parallel import MIN_PAGES, Jobs, gc_frozen
+    from .parallel import Jobs, gc_frozen
     from .timings import note, step
 
     site = Site() if site is None else site
@@ -27,10 +27,9 @@ def build_site(
             env.get_template(name)  # compiled once, here (inherited by the workers)
     # Everything left is independent jobs, about the longest first: each group of pages (its
     # contexts, then its HTML: pages.group_pages), the workbook, the other exports, the search
-    # index. With --jobs N, N forked workers take them as they get free (parallel.py), sharing the
-    # model copy-on-write; each job's files are written as soon as it ends. Small sites
-    # stay in one process.
-    processes = jobs if len(report.chapters) + len(report.units) + 5 >= MIN_PAGES else 1
+    # index. With --jobs N, this process and N - 1 forked workers take them as they get free
+    # (parallel.py), sharing the model copy-on-write; each job's files are written as soon as it ends.
+    processes = jobs
     shared = pages.SiteContext(report) if processes <= 1 else None  # in one process, the groups share task views
     work = [(f"pages: {group}", _render_group, (report, env, group, pdf, shared)) for group in pages.GROUPS]
     work[1:1] = [("workbook", _workbook, (report,))]

@@ -29,6 +29,7 @@ class Site:
         self.files: dict[str, bytes | None] = {}
         self.folder = folder
         self._made: set[Path] = set()
+        self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
     def add(self, path: str, content: str | bytes) -> None:
         if not _SAFE_PATH.match(path) or ".." in path.split("/"):
@@ -39,16 +40,20 @@ class Site:
         if self.folder is None:
             self.files[path] = data
             return
-        if len(self.files) == _PAUSE_AFTER and os.environ.get(TEST_PAUSE):
-            _test_pause(self.folder)
+        self._maybe_pause()
         _write(self.folder, path, data, self._made)
         self.files[path] = None
+
+    def _maybe_pause(self) -> None:
+        if self._pause and len(self.files) == _PAUSE_AFTER and os.environ.get(TEST_PAUSE):
+            _test_pause(self.folder)
 
     def written(self, path: str) -> None:
         """Count a file that a worker process already wrote into this staged site's folder (with
         its own Site(folder): same path checks); a path made twice is still refused here."""
         if path in self.files:
             raise ValueError(f"two outputs write the same file: {path}")
+        self._maybe_pause()
         self.files[path] = None
 
     def __contains__(self, path: str) -> bool:
@@ -138,8 +143,10 @@ def staged(out: Path):
         raise UsageError(f"cannot write the site beside {out}: a file is in the way (choose another --out folder)") from None
     except OSError as exc:
         raise UsageError(f"cannot write the site beside {out}: {exc.strerror or exc} (choose another --out folder)") from None
+    site = Site(tmp)
+    site._pause = True
     try:
-        yield Site(tmp)
+        yield site
     except OSError as exc:  # e.g. the disk is full: said plainly, and the previous site stays
         shutil.rmtree(tmp, ignore_errors=True)
         where = exc.filename or tmp

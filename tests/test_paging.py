@@ -118,14 +118,11 @@ def test_targets_page_is_split_between_chapters(split_site, seed_site):
 
 
 def test_split_build_is_the_same_on_two_processes(split_site, tmp_path, monkeypatch):
-    from reportsite import parallel
-
     monkeypatch.setattr(model, "CHAPTER_PART_TASKS", 30)
     monkeypatch.setattr(paging, "UNIT_PART_ITEMS", 20)
     monkeypatch.setattr(paging, "MATRIX_ROWS", 25)
     monkeypatch.setattr(paging, "TASKS_PAGE_TASKS", 50)
     monkeypatch.setattr(paging, "TARGETS_PAGE_ROWS", 10)
-    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
     code, _, err = run_cli("--content", str(SEED), "--out", str(tmp_path / "two"), "-q", "-j", "2")
     assert code == 0, err
     site = split_site[0]

@@ -28,38 +28,85 @@ def _compare(content: Path, tmp_path: Path) -> dict[str, bytes]:
 
 
 def test_seed_parallel_equals_single_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_PAGES", 0)  # the seed is below the threshold: force the pool
     files = _compare(SEED, tmp_path)
     assert "chapters/2.html" in files and b'id="task-9"' in files["chapters/2.html"]
     assert "units/zhufanghechengxiangjiansheju.html" in files
 
 
 def test_synthetic_report_parallel_equals_single_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
     content = tmp_path / "synth.yaml"
     content.write_text(generate(600, 80), encoding="utf-8")
     files = _compare(content, tmp_path)
     assert sum(1 for p in files if p.startswith("units/")) >= 80
 
 
-def test_jobs_really_run_in_children_and_say_which_they_are(seed_report):
+def _slow_pid() -> int:
+    import os
+    import time
+
+    time.sleep(0.3)  # long enough that the other process takes the next ticket
+    return os.getpid()
+
+
+def _broken_in_a_worker(parent: int, template_folder: str | None = None) -> None:
+    """Fails only in a worker; in the parent it only takes time, so that the worker takes the other
+    ticket (a job that fails the same way in the parent would say nothing about workers)."""
+    import os
+    import time
+
+    if os.getpid() == parent:
+        time.sleep(0.3)
+        return
+    if template_folder is None:
+        raise ZeroDivisionError("a bug in a job")
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_folder), undefined=jinja2.StrictUndefined)
+    env.get_template("bad.html").render()
+
+
+def test_jobs_run_in_this_process_and_a_forked_worker(seed_report):
     import os
 
     from reportsite import pages
 
     env = pages.make_env(SEED.parent.parent / "templates")
     page_list = pages.all_pages(seed_report)
-    work = [("pid", os.getpid, ())] * 3 + [("pages", parallel.render_encoded, (page_list[:3], env))]
+    work = [("pid", _slow_pid, ())] * 2 + [("pages", parallel.render_encoded, (page_list[:3], env))]
     results = sorted(parallel.Jobs(work, processes=2), key=lambda r: r[0])
-    assert [(position, name) for position, name, _, _ in results] == [(0, "pid"), (1, "pid"), (2, "pid"), (3, "pages")]
-    children = {pid for _, _, _, pid in results[:3]}
-    assert children and os.getpid() not in children
-    assert [path for path, _ in results[3][3]] == [p.path for p in page_list[:3]] == [
+    assert [(position, name) for position, name, _, _ in results] == [(0, "pid"), (1, "pid"), (2, "pages")]
+    pids = {results[0][3], results[1][3]}
+    assert len(pids) == 2 and os.getpid() in pids  # this process took one ticket, the worker the other
+    assert [path for path, _ in results[2][3]] == [p.path for p in page_list[:3]] == [
         "index.html", "chapters/1.html", "chapters/2.html"
     ]
-    assert all(seconds >= 0 for _, _, seconds, _ in results)
+    assert all(seconds >= 0.3 for _, _, seconds, _ in results[:2])
     in_process = list(parallel.Jobs(work[:2], processes=1))
     assert [pid for _, _, _, pid in in_process] == [os.getpid()] * 2
+
+
+def test_a_bug_in_a_worker_comes_back_with_its_traceback():
+    import os
+
+    import pytest
+
+    work = [("broken", _broken_in_a_worker, (os.getpid(),))] * 2
+    with pytest.raises(RuntimeError, match=r"(?s)in a worker process: Traceback.*ZeroDivisionError: a bug in a job"):
+        list(parallel.Jobs(work, processes=2))
+
+
+def test_a_template_mistake_in_a_worker_comes_back_located(tmp_path):
+    import os
+
+    import pytest
+
+    from reportsite.errors import TemplateFailure
+
+    (tmp_path / "bad.html").write_text("<p>\n{{ report.mayor }}</p>\n", encoding="utf-8")
+    work = [("broken", _broken_in_a_worker, (os.getpid(), str(tmp_path)))] * 2
+    with pytest.raises(TemplateFailure) as caught:
+        list(parallel.Jobs(work, processes=2))
+    assert caught.value.located.endswith(f"{tmp_path / 'bad.html'}:2: template error: 'report' is undefined")
 
 
 def test_page_groups_are_every_page_once(seed_report):
@@ -84,7 +131,6 @@ def test_template_mistake_met_in_a_worker_is_still_located(tmp_path, monkeypatch
     from util import ROOT, write
     from util import MINIMAL
 
-    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
     t = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", t)
     unit = t / "unit.html"
