@@ -29,20 +29,19 @@ def build_site(
     # contexts, then its HTML: pages.group_pages), the workbook, the other exports, the search
     # index. With --jobs N, this process and N - 1 forked workers take them as they get free
     # (parallel.py), sharing the model copy-on-write; each job's files are written as soon as it ends.
-    processes = jobs
-    shared = pages.SiteContext(report) if processes <= 1 else None  # in one process, the groups share task views
+    shared = pages.SiteContext(report) if jobs <= 1 else None  # in one process, the groups share task views
     work = [(f"pages: {group}", _render_group, (report, env, group, pdf, shared)) for group in pages.GROUPS]
     work[1:1] = [("workbook", _workbook, (report,))]
     work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
     # Workers write their files themselves into a staged site's folder (in parallel, and nothing
     # but the paths comes back); otherwise the files come back to be added here.
-    folder = site.folder if processes > 1 else None
+    folder = site.folder if jobs > 1 else None
     work = [(name, _deliver, (fn, args, folder)) for name, fn, args in work]
     done = []
-    where = f"{processes} worker processes" if processes > 1 else "in this process"
+    where = f"on {jobs} processes" if jobs > 1 else "in this process"
     with step(f"pages, exports, search index ({where})"):
         with gc_frozen():  # the model lives to the end: collections need not scan it
-            for position, name, seconds, result in Jobs(work, processes):
+            for position, name, seconds, result in Jobs(work, jobs):
                 done.append((position, name, seconds))
                 for path, data in result:
                     if data is None:
