@@ -69,6 +69,9 @@ def make_env(templates: Path):
         keep_trailing_newline=True,
         bytecode_cache=template_cache(),  # compiled templates kept between builds (reportsite/cache.py)
     )
+    # segments(text): the text cut into (piece, is_quantity) for highlighting quantities; asked only
+    # by the pages that show task texts that way (cached per text: targets.py)
+    env.globals["segments"] = targets.segments
     return env
 
 
@@ -103,11 +106,16 @@ class SiteContext:
         self.units = report.unit_by_name
         self._task_views: dict[int, dict] = {}
         self._unit_parts: dict[str, list] = {}
+        self._unit_refs: dict[str, dict] = {}
         self.fragments: dict = {}  # the build's fragment and link cache: see _page_helpers()
 
     def unit_ref(self, name: str) -> dict:
-        u = self.units[name]
-        return {"name": u.name, "href": unit_path(u)}
+        """{name, href} of a unit, made once and shared by every view that names it: read-only."""
+        ref = self._unit_refs.get(name)
+        if ref is None:
+            u = self.units[name]
+            ref = self._unit_refs[name] = {"name": u.name, "href": unit_path(u)}
+        return ref
 
     def task_view(self, t: Task) -> dict:
         """One view per task, shared by every page that shows it (a big report shows each task on
@@ -130,7 +138,6 @@ class SiteContext:
             "responsible": [self.unit_ref(n) for n in t.responsible],
             "and_others": t.and_others,
             "extra": t.extra,
-            "segments": targets.segments(t.text),  # (piece, is_quantity): quantities highlighted, all escaped
             "progress": progress.task_progress(t, self.report.extra.get("as_of")),
         }
 
@@ -375,7 +382,7 @@ def group_pages(report: Report, group: str, sc: SiteContext | None = None) -> li
         p.context = {**common, **p.context}
     if group == "top":
         made += paging.split_tasks_page(tasks_page(report, sc))  # big reports: tasks-2.html, …
-        made += targets.targets_pages(report)  # big reports: targets-2.html, …
+        made += targets.targets_pages(report, sc)  # big reports: targets-2.html, …
     return made
 
 

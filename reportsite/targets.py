@@ -20,7 +20,11 @@ UNITS = sorted(
 )
 _NUMBER = r"\d+(?:\.\d+)?(?:万|亿|万亿)?(?:余|多)?"
 _ONE = _NUMBER + "(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?:以上|以下|以内|左右|余)?"
-QUANTITY = re.compile(r"(?<![0-9A-Za-z.+\-第])(?:" + _ONE + ")+")  # adjacent ones are one quantity: 6栋638套
+# adjacent ones are one quantity: 6栋638套. Written to start with a digit (the first quantity's
+# first digit, then a look back at the character before it), so that the search skips from digit to
+# digit instead of trying the pattern at every character: twice as fast, the same matches.
+assert _ONE.startswith(r"\d+")
+QUANTITY = re.compile(r"\d(?<![0-9A-Za-z.+\-第]\d)\d*" + _ONE[len(r"\d+") :] + "(?:" + _ONE + ")*")
 _NOT_AFTER = re.compile(r"^[A-Za-z0-9]")  # 5G, 4K: a name, not a measure
 _QUOTES = {"“": "”", "《": "》", "「": "」", '"': '"'}
 _CLAUSE_END = "，,。；;：:、！？"
@@ -83,11 +87,12 @@ def segments(text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
-def targets_page(report):
-    """targets.html: every quantity, grouped by chapter, with its measure, task and units (one page)."""
+def targets_page(report, sc=None):
+    """targets.html: every quantity, grouped by chapter, with its measure, task and units (one page;
+    sc: the SiteContext of the other top-level pages, sharing their task views)."""
     from .pages import Page, SiteContext, chapter_path
 
-    sc = SiteContext(report)
+    sc = sc or SiteContext(report)
     chapters, total, tasks = [], 0, 0
     for c in report.chapters:
         rows = []
@@ -117,13 +122,13 @@ def targets_page(report):
     return Page("targets.html", "targets.html", ctx)
 
 
-def targets_pages(report) -> list:
+def targets_pages(report, sc=None) -> list:
     """targets.html, cut for a big report into targets.html, targets-2.html, … of at most
     paging.TARGETS_PAGE_ROWS rows each: between chapters, a longer chapter between rows (its
     heading repeated, marked 续). A real report keeps its one page at the same address."""
     from . import paging
 
-    page = targets_page(report)
+    page = targets_page(report, sc)
     limit = paging.TARGETS_PAGE_ROWS
     groups: list[list[dict]] = [[]]
     used = 0
