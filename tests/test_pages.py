@@ -154,3 +154,28 @@ def test_links_shared_by_a_folder_stay_right_for_each_page():
     assert [a(""), b(""), a("#task-5"), b("#task-5")] == ["a.html", "b.html", "a.html#task-5", "b.html#task-5"]
     top = pages._page_helpers(env, {"_fragments": cache, "labels": {}}, "index.html")["url"]
     assert top("units/c.html") == "units/c.html"
+
+
+def test_unit_page_items_are_rendered_once_per_task_role_way_and_folder(seed_report):
+    """fragments(): a unit page's <li> for task 29 in the responsible role is made once for units/
+    and reused on every unit page that lists it so; the lead role is a separate item."""
+    from reportsite import pages
+
+    env = pages.make_env(SEED.parent.parent / "templates")
+    sc = pages.SiteContext(seed_report)
+    view = sc.task_view(seed_report.tasks[28])
+    assert view["number"] == 29
+    common = sc.common()
+    one = pages._page_helpers(env, common, "units/a.html")["fragments"]
+    two = pages._page_helpers(env, common, "units/b.html")["fragments"]
+    first = one("unit_task", [{"task": view, "via": None}], "responsible")
+    assert two("unit_task", [{"task": view, "via": None}], "responsible") is not first  # a new join …
+    assert str(two("unit_task", [{"task": view, "via": None}], "responsible")) == str(first)  # … of the same item
+    assert first.startswith('  <li data-task="29" data-role="responsible">\n') and "data-via" not in first
+    lead = one("unit_task", [{"task": view, "via": "各街道办事处"}], "lead")
+    assert lead.startswith('  <li data-task="29" data-role="lead" data-via="各街道办事处">\n')
+    items = [k for k in common["_fragments"] if isinstance(k, tuple) and k[1] == 29]
+    assert set(items) == {
+        ("unit_task", 29, "units", None, "responsible"),
+        ("unit_task", 29, "units", "各街道办事处", "lead"),
+    }
