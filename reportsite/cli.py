@@ -36,7 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument(
-        "-j", "--jobs", type=int, default=None, help="processes rendering pages (default: all cores; serve: 1)"
+        "-j", "--jobs", type=int, default=None, help="processes building the pages and exports (default: all cores)"
     )
     p.add_argument("--timings", action="store_true", help="print how long each step of the build took (stderr)")
     p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
@@ -127,7 +127,7 @@ def run(args) -> int:
 
         check_output_folder(Path(args.out), [content, templates])
         # one process by default: forking from the preview's threaded server is best avoided
-        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or 1)
+        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or os.cpu_count() or 1)
     from . import timings
     from .parallel import gc_paused
 

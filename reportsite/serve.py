@@ -107,10 +107,14 @@ class Preview:
             self._set(text)
             return False
         except Exception as exc:  # a template mistake must not stop the preview
-            text = f"{type(exc).__name__}: {exc}"
-            loc = _template_location(exc)
-            if loc:
-                text = f"{loc}: {text}"
+            from .cli import template_error
+
+            text = template_error(exc)  # located as `build` says it, from this process or a worker
+            if text is None:
+                text = f"{type(exc).__name__}: {exc}"
+                loc = _template_location(exc)
+                if loc:
+                    text = f"{loc}: {text}"
             self.log(f"{text}\nstill serving the last good site.", file=sys.stderr)
             self._set(text)
             return False

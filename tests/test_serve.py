@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -32,11 +33,16 @@ def _wait(predicate, timeout: float = 30.0):
 
 
 @pytest.fixture
-def preview(tmp_path):
+def preview(tmp_path, request):
+    """A preview server on a free port; parametrize indirectly with ("-j", "2") etc. for its options."""
     content = write(tmp_path, MINIMAL)
     out = tmp_path / "site"
+    options = list(getattr(request, "param", ("-j", "1")))
+    if "--templates" in options:  # a copy of the templates that the test may break
+        shutil.copytree(ROOT / "templates", tmp_path / "templates")
+        options[options.index("--templates") + 1] = str(tmp_path / "templates")
     proc = subprocess.Popen(
-        [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(out), "--port", "0", "-j", "1"],
+        [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(out), "--port", "0", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -50,7 +56,7 @@ def preview(tmp_path):
     try:
         line = _wait(lambda: next((x for x in lines if x.startswith("serving http://127.0.0.1:")), None))
         base = line.split()[1]
-        yield {"base": base, "content": content, "out": out, "stdout": lines, "stderr": errors}
+        yield {"base": base, "content": content, "out": out, "stdout": lines, "stderr": errors, "root": tmp_path}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -67,6 +73,7 @@ def _state(base: str) -> dict:
     return json.loads(_get(base + "__serve__/state")[1])
 
 
+@pytest.mark.parametrize("preview", [("-j", "1"), ("-j", "2")], indirect=True, ids=["one-process", "two-processes"])
 def test_serve_rebuilds_rewrites_only_changed_files_and_shows_errors(preview):
     base, content, out = preview["base"], preview["content"], preview["out"]
     status, html = _get(base + "chapters/1.html")
@@ -130,3 +137,27 @@ def test_open_page_reloads_itself_and_shows_the_error_banner(preview, page):
     assert "tasks.yaml:16:16: unknown unit '住建厅'" in banner.inner_text()
     assert "第一项任务已修改。" in page.locator("#task-1").inner_text()  # the last good build
     assert errors == []  # live.js may ask the server for the build state
+
+
+@pytest.mark.parametrize("preview", [("-j", "2", "--templates", "copy")], indirect=True)
+def test_serve_on_two_processes_locates_a_template_mistake_and_recovers(preview):
+    """Rebuilds run on two processes (a worker forked from the watcher thread): a template mistake,
+    met in either, is located as `build` says it, the last good site stays served, and the fixed
+    template is picked up (with the content's edit)."""
+    base, root = preview["base"], preview["root"]
+    unit = root / "templates" / "unit.html"
+    good = unit.read_text(encoding="utf-8")
+    lines = good.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("<h1>"))
+    lines.insert(at + 1, "<p>{{ unit.no_such_field }}</p>")
+    unit.write_text("\n".join(lines), encoding="utf-8")
+    state = _wait(lambda: (s := _state(base))["error"] and s)
+    assert state["error"].startswith(f"{unit}:{at + 2}: template error: ") and "no_such_field" in state["error"]
+    assert "TemplateFailure" not in state["error"]
+    _wait(lambda: any(f"unit.html:{at + 2}: template error" in x for x in preview["stderr"]))
+    status, html = _get(base + "index.html")
+    assert status == 200 and "serve-error" in html and "测试报告" in html  # the last good site
+    unit.write_text(good, encoding="utf-8")
+    _save(preview["content"], MINIMAL.replace("第一项任务。", "第一项任务已修改。"))
+    _wait(lambda: _state(base)["error"] is None)
+    _wait(lambda: "第一项任务已修改。" in _get(base + "chapters/1.html")[1])
