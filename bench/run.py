@@ -40,11 +40,14 @@ CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECOD
 MKDOCS_MAX = 10_000  # above this MkDocs takes hours (its cost grows faster than linearly)
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds of one run (a fresh process: start-up included) and its peak RSS in kB.
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Wall seconds of one run (a fresh process: start-up included), its peak RSS in kB and its CPU
+    seconds.
 
     os.wait4 gives the rusage of that child alone; ru_maxrss is the largest of it and the worker
-    processes it waited for (so a parallel build reports its biggest process, not the sum)."""
+    processes it waited for (so a parallel build reports its biggest process, not the sum); its user
+    and system times include those workers (and Hugo's threads): the work done on all cores, a
+    steadier figure than the wall time on a shared machine."""
     import tempfile
 
     with tempfile.TemporaryFile() as err:
@@ -56,7 +59,7 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def machine_speed() -> float:
@@ -220,12 +223,13 @@ def bench_size(
     if label == "seed-pdf":  # the seed with its PDF handouts (WeasyPrint); no MkDocs or Hugo beside it
         cmd.append("--pdf")
         mkdocs = hugo = None
-    times, rss = [], 0
+    times, cpus, rss = [], [], 0
     if tasks <= 10_000:  # a first, untimed run, as the clerk's previous build: .pyc files and the user cache
         timed(cmd, cwd=ROOT)
     for i in range(runs):
-        t, r = timed(cmd, cwd=ROOT)
+        t, r, c = timed(cmd, cwd=ROOT)
         times.append(t)
+        cpus.append(c)
         rss = max(rss, r)
         print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
     steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
@@ -241,6 +245,7 @@ def bench_size(
         "runs": runs,
         "times": [round(t, 3) for t in times],
         "median_s": round(statistics.median(times), 3),
+        "cpu_s": round(statistics.median(cpus), 3),
         "per_task_ms": round(statistics.median(times) / len(report.tasks) * 1000, 4),
         "peak_rss_mb": round(rss / 1024, 1),
         **folder_stats(out),
@@ -255,7 +260,7 @@ def bench_size(
         if len(report.tasks) <= 1000:  # untimed first run, as for ours
             timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
         for i in range(runs if len(report.tasks) <= 1000 else 1):
-            t, _ = timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
+            t, _, _ = timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
             t_m.append(t)
             print(f"  {label}: mkdocs run {i + 1}: {t:.2f} s", flush=True)
         row["mkdocs_s"] = round(statistics.median(t_m), 3)
@@ -263,13 +268,15 @@ def bench_size(
         shutil.rmtree(proj, ignore_errors=True)
     if hugo:
         proj = hugo_project(md, work / f"hugo-{label}")
-        t_h = []
+        t_h, c_h = [], []
         timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)  # untimed first run, as for ours
         for i in range(runs):
-            t, _ = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
+            t, _, c = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
             t_h.append(t)
+            c_h.append(c)
             print(f"  {label}: hugo run {i + 1}/{runs}: {t:.2f} s", flush=True)
         row["hugo_s"] = round(statistics.median(t_h), 3)
+        row["hugo_cpu_s"] = round(statistics.median(c_h), 3)
         row["hugo_ratio"] = round(row["median_s"] / row["hugo_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
     return row
@@ -278,17 +285,17 @@ def bench_size(
 def table(rows: list[dict]) -> str:
     """A Markdown table (it is pasted into README.md as it is)."""
     head = [
-        "size", "tasks", "units", "median s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
-        "MkDocs s", "MkDocs / ours", "Hugo s", "ours / Hugo",
+        "size", "tasks", "units", "median s", "CPU s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
+        "MkDocs s", "MkDocs / ours", "Hugo s", "Hugo CPU s", "ours / Hugo",
     ]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [
-            r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", f"{r['per_task_ms']:.3f}",
+            r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", _or_dash(r, "cpu_s", "{:.2f}"), f"{r['per_task_ms']:.3f}",
             f"{r['peak_rss_mb']:.0f}", r["files"], f"{r['bytes'] / 1e6:.1f}",
             f"{r['largest_html']} ({r['largest_html_bytes'] / 1024:.0f} kB)",
             _or_dash(r, "mkdocs_s", "{:.2f}"), _or_dash(r, "mkdocs_ratio", "{:.1f}x"),
-            _or_dash(r, "hugo_s", "{:.2f}"), _or_dash(r, "hugo_ratio", "{:.2f}x"),
+            _or_dash(r, "hugo_s", "{:.2f}"), _or_dash(r, "hugo_cpu_s", "{:.2f}"), _or_dash(r, "hugo_ratio", "{:.2f}x"),
         ]  # fmt: skip
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
