@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -84,6 +85,20 @@ def step_times(cmd: list[str]) -> dict[str, float]:
         if ms.endswith(" ms"):
             steps[name.strip()] = float(ms[:-3])
     return steps
+
+
+def edited_variants(content: Path, work: Path, label: str, runs: int) -> list[Path]:
+    """Contents for `runs` rebuilds, each one task's text away from the build before it (the first
+    from `content`): the first task's text with a mark added, then as it was, and so on."""
+    text = content.read_text(encoding="utf-8")
+    m = re.search(r"(?m)^(\s+text: )(.+)$", text)
+    assert m, f"{content}: no task text"
+    variants = []
+    for name, body in (("b", text[: m.end(2)] + "（修改）" + text[m.end(2) :]), ("a", text)):
+        path = work / f"edit-{label}-{name}.yaml"
+        path.write_text(body, encoding="utf-8")
+        variants.append(path)
+    return [variants[i % 2] for i in range(runs)]
 
 
 def folder_stats(folder: Path) -> dict:
@@ -217,9 +232,11 @@ def bench_size(
 
             content.write_text(generate(tasks), encoding="utf-8")
     out = work / f"site-{label}"
-    cmd = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "-q"]
+    base = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "-q"]
     if jobs:
-        cmd += ["--jobs", str(jobs)]
+        base += ["--jobs", str(jobs)]
+    # a full build: nothing reused from the site the previous run left in `out` (reuse.py)
+    cmd = [*base, "--content", str(content), "--fresh"]
     if label == "seed-pdf":  # the seed with its PDF handouts (WeasyPrint); no MkDocs or Hugo beside it
         cmd.append("--pdf")
         mkdocs = hugo = None
@@ -233,6 +250,12 @@ def bench_size(
         rss = max(rss, r)
         print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
     steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
+    edits = []
+    if label != "seed-pdf":  # the clerk's rebuild after editing one task: unchanged pages reused
+        for i, variant in enumerate(edited_variants(content, work, label, runs)):
+            t, _, c = timed([*base, "--content", str(variant)], cwd=ROOT)
+            edits.append((t, c))
+            print(f"  {label}: rebuild after a one-task edit {i + 1}/{runs}: {t:.2f} s", flush=True)
     from reportsite.loader import load
 
     report, _ = load(str(content))
@@ -246,6 +269,15 @@ def bench_size(
         "times": [round(t, 3) for t in times],
         "median_s": round(statistics.median(times), 3),
         "cpu_s": round(statistics.median(cpus), 3),
+        **(
+            {
+                "edit_times": [round(t, 3) for t, _ in edits],
+                "edit_s": round(statistics.median(t for t, _ in edits), 3),
+                "edit_cpu_s": round(statistics.median(c for _, c in edits), 3),
+            }
+            if edits
+            else {}
+        ),
         "per_task_ms": round(statistics.median(times) / len(report.tasks) * 1000, 4),
         "peak_rss_mb": round(rss / 1024, 1),
         **folder_stats(out),
@@ -285,13 +317,14 @@ def bench_size(
 def table(rows: list[dict]) -> str:
     """A Markdown table (it is pasted into README.md as it is)."""
     head = [
-        "size", "tasks", "units", "median s", "CPU s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
+        "size", "tasks", "units", "median s", "CPU s", "one-task edit s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
         "MkDocs s", "MkDocs / ours", "Hugo s", "Hugo CPU s", "ours / Hugo",
     ]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [
-            r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", _or_dash(r, "cpu_s", "{:.2f}"), f"{r['per_task_ms']:.3f}",
+            r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", _or_dash(r, "cpu_s", "{:.2f}"),
+            _or_dash(r, "edit_s", "{:.2f}"), f"{r['per_task_ms']:.3f}",
             f"{r['peak_rss_mb']:.0f}", r["files"], f"{r['bytes'] / 1e6:.1f}",
             f"{r['largest_html']} ({r['largest_html_bytes'] / 1024:.0f} kB)",
             _or_dash(r, "mkdocs_s", "{:.2f}"), _or_dash(r, "mkdocs_ratio", "{:.1f}x"),

@@ -39,6 +39,11 @@ def make_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=None, help="processes building the pages and exports (default: all cores)"
     )
     p.add_argument("--timings", action="store_true", help="print how long each step of the build took (stderr)")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="render every page, reusing nothing from the previous site in the output folder",
+    )
     p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
     p.add_argument(
         "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit (needs WeasyPrint and fonts-noto-cjk)"
@@ -127,7 +132,9 @@ def run(args) -> int:
 
         check_output_folder(Path(args.out), [content, templates])
         # one process by default: forking from the preview's threaded server is best avoided
-        return serve(content, templates, Path(args.out), port=args.port, jobs=args.jobs or os.cpu_count() or 1)
+        return serve(
+            content, templates, Path(args.out), port=args.port, jobs=args.jobs or os.cpu_count() or 1, fresh=args.fresh
+        )
     from . import timings
     from .parallel import gc_paused
 
@@ -158,8 +165,13 @@ def run(args) -> int:
         pdf_progress = None if args.quiet else handouts.terminal_progress()
     try:
         jobs = args.jobs or os.cpu_count() or 1
+        from .reuse import read_previous
+
+        previous = None if args.fresh else read_previous(out)  # pages to reuse: reportsite/reuse.py
         with staged(out) as site:  # files are written beside `out` as they are made, then swapped in
-            build_site(report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=jobs, site=site)
+            build_site(
+                report, templates, pdf=args.pdf, pdf_progress=pdf_progress, jobs=jobs, site=site, previous=previous
+            )
             with timings.step("swap the new site in"):
                 commit(site, out)
     except handouts.MissingGlyphs as exc:
@@ -169,5 +181,9 @@ def run(args) -> int:
         timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"built {display_path(str(out))}/: {len(site.files)} files, {len(report.tasks)} tasks, {len(report.units)} units in {elapsed:.2f} s")
+        reused = f" ({site.reused} unchanged pages reused)" if site.reused else ""
+        print(
+            f"built {display_path(str(out))}/: {len(site.files)} files{reused}, {len(report.tasks)} tasks, "
+            f"{len(report.units)} units in {elapsed:.2f} s"
+        )
     return 0

@@ -151,18 +151,6 @@ def _timed(job: tuple[str, object, tuple]) -> tuple[str, float, object]:
     return name, time.perf_counter() - began, result
 
 
-def render_encoded(page_list: list, env) -> list[tuple[str, bytes]]:
-    """(path, UTF-8 HTML) of each page. A big page's text (up to 4 bytes a character for some
-    Chinese in memory) is dropped as soon as it is encoded, instead of holding every page twice."""
-    from .pages import render
-
-    out = []
-    for p in page_list:
-        for path, html in render([p], env).items():
-            out.append((path, html.encode("utf-8")))
-    return out
-
-
 @contextlib.contextmanager
 def gc_paused():
     """No cyclic garbage collection inside. Loading the model and preparing the page contexts make

@@ -56,8 +56,9 @@ _EMPTY_PAGE = (
 class Preview:
     """The state shared by the watcher and the HTTP handler: the last build's outcome."""
 
-    def __init__(self, content: Path, templates: Path, out: Path, jobs: int = 1, log=None) -> None:
+    def __init__(self, content: Path, templates: Path, out: Path, jobs: int = 1, log=None, fresh: bool = False) -> None:
         self.content = content
+        self.fresh = fresh  # render every page, never reusing those of the site being served
         self.templates = templates
         self.out = out
         self.jobs = jobs
@@ -87,6 +88,7 @@ class Preview:
     def rebuild(self) -> bool:
         from .cli import display_path
         from .loader import load
+        from .reuse import read_previous
         from .site import build_site
         from .writer import sync
 
@@ -95,7 +97,8 @@ class Preview:
             report, warnings = load(str(self.content), display_path(str(self.content)))
             for w in warnings:
                 self.log(str(w), file=sys.stderr)
-            site = build_site(report, self.templates, jobs=self.jobs)
+            previous = None if self.fresh else read_previous(self.out)  # unchanged pages are reused
+            site = build_site(report, self.templates, jobs=self.jobs, previous=previous)
             written, removed = sync(site, self.out)
         except ContentError as exc:
             text = "\n".join(str(p) for p in exc.problems)
@@ -119,8 +122,9 @@ class Preview:
             self._set(text)
             return False
         elapsed = time.perf_counter() - started
+        reused = f" ({site.reused} unchanged pages reused)" if site.reused else ""
         self.log(
-            f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed"
+            f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed{reused}"
         )
         self._set(None)
         return True
@@ -225,9 +229,9 @@ def _inject(page: bytes, preview: Preview) -> bytes:
     return page
 
 
-def serve(content: Path, templates: Path, out: Path, port: int = 8000, jobs: int = 1) -> int:
+def serve(content: Path, templates: Path, out: Path, port: int = 8000, jobs: int = 1, fresh: bool = False) -> int:
     """Build, serve on 127.0.0.1:port and rebuild on change until interrupted."""
-    preview = Preview(content, templates, out, jobs)
+    preview = Preview(content, templates, out, jobs, fresh=fresh)
     out.mkdir(parents=True, exist_ok=True)
     stamps = preview.watched()
     preview.rebuild()

@@ -9,13 +9,21 @@ from .writer import Site
 
 
 def build_site(
-    report: Report, templates: Path, pdf: bool = False, pdf_progress=None, jobs: int = 1, site: Site | None = None
+    report: Report,
+    templates: Path,
+    pdf: bool = False,
+    pdf_progress=None,
+    jobs: int = 1,
+    site: Site | None = None,
+    previous=None,
 ) -> Site:
     """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made).
     jobs > 1: the work after the load runs on that many processes (parallel.py), same bytes.
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
-    each file as it comes, while the other jobs still run)."""
-    from . import exports, pages, search
+    each file as it comes, while the other jobs still run).
+    previous: the previous site (reuse.read_previous): its pages are reused where nothing they show
+    changed (reuse.py). Every page's fingerprint goes into site.pages either way."""
+    from . import exports, pages, reuse, search
     from . import pdf as handouts
     from .parallel import Jobs, gc_frozen
     from .timings import note, step
@@ -25,12 +33,15 @@ def build_site(
         env = pages.make_env(templates)
         for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("pdf/")):
             env.get_template(name)  # compiled once, here (inherited by the workers)
+        code = reuse.stamp(templates)  # what renders the pages: part of each page's fingerprint
     # Everything left is independent jobs, about the longest first: each group of pages (its
     # contexts, then its HTML: pages.group_pages), the workbook, the other exports, the search
     # index. With --jobs N, this process and N - 1 forked workers take them as they get free
     # (parallel.py), sharing the model copy-on-write; each job's files are written as soon as it ends.
     shared = pages.SiteContext(report) if jobs <= 1 else None  # in one process, the groups share task views
-    work = [(f"pages: {group}", _render_group, (report, env, group, pdf, shared)) for group in pages.GROUPS]
+    work = [
+        (f"pages: {group}", _render_group, (report, env, group, pdf, shared, code, previous)) for group in pages.GROUPS
+    ]
     work[1:1] = [("workbook", _workbook, (report,))]
     work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
     # Workers write their files themselves into a staged site's folder (in parallel, and nothing
@@ -41,13 +52,15 @@ def build_site(
     where = f"on {jobs} processes" if jobs > 1 else "in this process"
     with step(f"pages, exports, search index ({where})"):
         with gc_frozen():  # the model lives to the end: collections need not scan it
-            for position, name, seconds, result in Jobs(work, jobs):
+            for position, name, seconds, (result, record, reused) in Jobs(work, jobs):
                 done.append((position, name, seconds))
                 for path, data in result:
                     if data is None:
                         site.written(path)
                     else:
                         site.add(path, data)
+                site.pages.update(record)
+                site.reused += reused
                 del result
     for _, name, seconds in sorted(done):
         note(name, seconds)
@@ -62,32 +75,40 @@ def build_site(
     return site
 
 
-def _deliver(fn, args: tuple, folder: Path | None) -> list[tuple[str, bytes | None]]:
+def _deliver(fn, args: tuple, folder: Path | None) -> tuple[list[tuple[str, bytes | None]], dict, int]:
     """A job's files as (path, bytes) pairs; with a folder, written there instead (by this worker,
-    through a Site of its own: the same path checks) and returned as (path, None)."""
+    through a Site of its own: the same path checks) and returned as (path, None). Then the pages'
+    record (path: (fingerprint, hash of its bytes)) and how many were reused (page groups only)."""
+    from .reuse import Rendered
+
     result = fn(*args)
+    record, reused = {}, 0
+    if isinstance(result, Rendered):
+        result, record, reused = result.files, result.record, result.reused
     pairs = list(result.items() if isinstance(result, dict) else result)
     if folder is None:
-        return pairs
+        return pairs, record, reused
     writer = Site(folder)
     for path, data in pairs:
         writer.add(path, data)
-    return [(path, None) for path, _ in pairs]
+    return [(path, None) for path, _ in pairs], record, reused
 
 
-def _render_group(report: Report, env, group: str, pdf: bool, sc=None) -> list[tuple[str, bytes]]:
-    """One group of pages (pages.group_pages), made and rendered: a build job (sc: a SiteContext
-    shared with the other groups, when they run in this process)."""
+def _render_group(report: Report, env, group: str, pdf: bool, sc=None, code: bytes = b"", previous=None):
+    """One group of pages (pages.group_pages), made and rendered, or reused from the previous site
+    (reuse.py): a build job (sc: a SiteContext shared with the other groups, when they run in this
+    process)."""
     from . import pages, progress
     from . import pdf as handouts
-    from .parallel import gc_frozen, gc_paused, render_encoded
+    from .parallel import gc_frozen, gc_paused
+    from .reuse import render_reusing
 
     with gc_paused():  # the contexts are many objects and no garbage: collecting would only rescan them
         page_list = pages.group_pages(report, group, sc)
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     with gc_frozen():  # the contexts live to the end of the job
-        return render_encoded(page_list, env)
+        return render_reusing(page_list, env, code, previous)
 
 
 def _workbook(report: Report) -> dict[str, bytes]:

@@ -17,7 +17,8 @@ from pathlib import Path
 from .errors import UsageError
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
-MARKER = ".reportsite"  # marks a folder made by reportsite, so that only such folders get replaced
+MARKER = ".reportsite"  # marks a folder made by reportsite, so that only such folders get replaced; holds
+# the record of its pages (reuse.py)
 
 
 class Site:
@@ -28,6 +29,8 @@ class Site:
     def __init__(self, folder: Path | None = None) -> None:
         self.files: dict[str, bytes | None] = {}
         self.folder = folder
+        self.pages: dict[str, tuple[str, str]] = {}  # page path: (fingerprint, hash of its bytes): reuse.py
+        self.reused = 0  # pages whose bytes came from the previous site
         self._made: set[Path] = set()
         self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
@@ -175,7 +178,7 @@ def commit(site: Site, out: Path) -> None:
                 if n == pause_at:
                     _test_pause(tmp)
                 _write(tmp, path, site.files[path], made)
-        (tmp / MARKER).write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
+        (tmp / MARKER).write_text(_record(site), encoding="utf-8")
         os.chmod(tmp, 0o755)
         if out.exists():
             if _exchange(tmp, out):
@@ -226,7 +229,18 @@ def sync(site: Site, out: Path) -> tuple[int, int]:
                 removed += 1
         if dirpath != str(out) and not os.listdir(dirpath):
             os.rmdir(dirpath)
-    marker = out / MARKER
-    if not marker.exists():
-        marker.write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
+    marker, text = out / MARKER, _record(site)
+    try:
+        same = marker.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        same = False
+    if not same:
+        marker.write_text(text, encoding="utf-8")
     return written, removed
+
+
+def _record(site: Site) -> str:
+    """The marker file's text: a note, and the record of the pages that the next build may reuse."""
+    from .reuse import record
+
+    return record(site.pages)

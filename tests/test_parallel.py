@@ -72,12 +72,12 @@ def test_jobs_run_in_this_process_and_a_forked_worker(seed_report):
 
     env = pages.make_env(SEED.parent.parent / "templates")
     page_list = pages.all_pages(seed_report)
-    work = [("pid", _slow_pid, ())] * 2 + [("pages", parallel.render_encoded, (page_list[:3], env))]
+    work = [("pid", _slow_pid, ())] * 2 + [("pages", pages.render, (page_list[:3], env))]
     results = sorted(parallel.Jobs(work, processes=2), key=lambda r: r[0])
     assert [(position, name) for position, name, _, _ in results] == [(0, "pid"), (1, "pid"), (2, "pages")]
     pids = {results[0][3], results[1][3]}
     assert len(pids) == 2 and os.getpid() in pids  # this process took one ticket, the worker the other
-    assert [path for path, _ in results[2][3]] == [p.path for p in page_list[:3]] == [
+    assert list(results[2][3]) == [p.path for p in page_list[:3]] == [
         "index.html", "chapters/1.html", "chapters/2.html"
     ]
     assert all(seconds >= 0.3 for _, _, seconds, _ in results[:2])
