@@ -66,10 +66,11 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None)
         data = previous.bytes_of(p.path, fp) if previous is not None else None
         if data is None:
             data = render([p], env)[p.path].encode("utf-8")
+            if fp is not None:
+                record[p.path] = (fp, digest(data))
         else:
             reused += 1
-        if fp is not None:
-            record[p.path] = (fp, digest(data))
+            record[p.path] = previous.pages[p.path]  # its bytes were just checked against this hash
         files.append((p.path, data))
     return Rendered(files, record, reused)
 
