@@ -131,7 +131,9 @@ def run(args) -> int:
         from .writer import check_output_folder
 
         check_output_folder(Path(args.out), [content, templates])
-        # one process by default: forking from the preview's threaded server is best avoided
+        # all cores by default, like build: the watcher thread forks the workers while the server's
+        # threads serve files; a worker only runs the build's jobs (no lock those threads hold) and
+        # leaves with os._exit (parallel.py)
         return serve(
             content, templates, Path(args.out), port=args.port, jobs=args.jobs or os.cpu_count() or 1, fresh=args.fresh
         )
