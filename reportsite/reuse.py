@@ -99,9 +99,8 @@ def stamp(templates: Path) -> bytes:
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{sys.version}\0{jinja2.__version__}\0".encode())
-    try:
-        st = Path(markupsafe.__file__).stat()
-        h.update(f"{markupsafe.__file__}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    try:  # its source, not its file's date: the same versions give the same record on any machine
+        h.update(Path(markupsafe.__file__).read_bytes() + b"\0")
     except (OSError, TypeError):
         h.update(b"markupsafe?\0")
     for base, pattern in ((templates, "*.html"), (Path(__file__).parent, "*.py")):
