@@ -30,7 +30,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the static site of a government work report's division of responsibility.",
         epilog="Commands: build (default) writes the site; check validates the content without writing; 'import NOTICE.txt [-o FILE.yaml]' turns a published notice into a tasks.yaml.",
     )
-    p.add_argument("command", nargs="?", default="build", choices=COMMANDS, help="build (default) or check")
+    p.add_argument("command", nargs="?", default="build", choices=COMMANDS, help="build (default), check or serve")
     p.add_argument("--content", default="content/tasks.yaml", help="the report's YAML file (default: content/tasks.yaml)")
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
