@@ -49,15 +49,16 @@ class Previous:
 class Rendered:
     """A page group's job result: its files, their record and how many came from the previous site."""
 
-    files: list[tuple[str, bytes]]
+    files: list[tuple[str, bytes | None]]
     record: dict[str, tuple[str, str]]
     reused: int
 
 
-def render_reusing(page_list: list, env, code: bytes, previous: Previous | None) -> Rendered:
+def render_reusing(page_list: list, env, code: bytes, previous: Previous | None, in_place: bool = False) -> Rendered:
     """(path, UTF-8 HTML) of each page: the previous site's bytes where the page's fingerprint is
     unchanged and its file intact, else rendered (a big page's text is dropped as soon as it is
-    encoded, instead of holding every page twice)."""
+    encoded, instead of holding every page twice). in_place: the previous site is the output itself
+    (serve), so an unchanged page is (path, None): its file stays as it is."""
     from .pages import render
 
     files, record, reused = [], {}, 0
@@ -71,6 +72,8 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None)
         else:
             reused += 1
             record[p.path] = previous.pages[p.path]  # its bytes were just checked against this hash
+            if in_place:
+                data = None
         files.append((p.path, data))
     return Rendered(files, record, reused)
 

@@ -98,7 +98,7 @@ class Preview:
             for w in warnings:
                 self.log(str(w), file=sys.stderr)
             previous = None if self.fresh else read_previous(self.out)  # unchanged pages are reused
-            site = build_site(report, self.templates, jobs=self.jobs, previous=previous)
+            site = build_site(report, self.templates, jobs=self.jobs, previous=previous, in_place=True)
             written, removed = sync(site, self.out)
         except ContentError as exc:
             text = "\n".join(str(p) for p in exc.problems)

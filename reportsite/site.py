@@ -16,13 +16,16 @@ def build_site(
     jobs: int = 1,
     site: Site | None = None,
     previous=None,
+    in_place: bool = False,
 ) -> Site:
     """pdf=True also makes the PDF handouts (reportsite/pdf.py; pdf_progress(done, total) while they are made).
     jobs > 1: the work after the load runs on that many processes (parallel.py), same bytes.
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
     each file as it comes, while the other jobs still run).
     previous: the previous site (reuse.read_previous): its pages are reused where nothing they show
-    changed (reuse.py). Every page's fingerprint goes into site.pages either way."""
+    changed (reuse.py). Every page's fingerprint goes into site.pages either way.
+    in_place: the previous site is the output folder that writer.sync() will update (serve): an
+    unchanged page is not even read back into the site (its path maps to None)."""
     from . import exports, pages, reuse, search
     from . import pdf as handouts
     from .parallel import Jobs, gc_frozen
@@ -40,7 +43,8 @@ def build_site(
     # (parallel.py), sharing the model copy-on-write; each job's files are written as soon as it ends.
     shared = pages.SiteContext(report) if jobs <= 1 else None  # in one process, the groups share task views
     work = [
-        (f"pages: {group}", _render_group, (report, env, group, pdf, shared, code, previous)) for group in pages.GROUPS
+        (f"pages: {group}", _render_group, (report, env, group, pdf, shared, code, previous, in_place))
+        for group in pages.GROUPS
     ]
     work[1:1] = [("workbook", _workbook, (report,))]
     work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
@@ -94,7 +98,9 @@ def _deliver(fn, args: tuple, folder: Path | None) -> tuple[list[tuple[str, byte
     return [(path, None) for path, _ in pairs], record, reused
 
 
-def _render_group(report: Report, env, group: str, pdf: bool, sc=None, code: bytes = b"", previous=None):
+def _render_group(
+    report: Report, env, group: str, pdf: bool, sc=None, code: bytes = b"", previous=None, in_place: bool = False
+):
     """One group of pages (pages.group_pages), made and rendered, or reused from the previous site
     (reuse.py): a build job (sc: a SiteContext shared with the other groups, when they run in this
     process)."""
@@ -108,7 +114,7 @@ def _render_group(report: Report, env, group: str, pdf: bool, sc=None, code: byt
         progress.decorate(page_list, report)  # counts by status, export links
         handouts.link_pdfs(page_list, report, enabled=pdf)  # links to the PDFs only when they are made
     with gc_frozen():  # the contexts live to the end of the job
-        return render_reusing(page_list, env, code, previous)
+        return render_reusing(page_list, env, code, previous, in_place)
 
 
 def _workbook(report: Report) -> dict[str, bytes]:

@@ -197,7 +197,8 @@ def commit(site: Site, out: Path) -> None:
 
 
 def sync(site: Site, out: Path) -> tuple[int, int]:
-    """Make `out` equal to the site, rewriting only the files whose bytes changed (for `serve`).
+    """Make `out` equal to the site, rewriting only the files whose bytes changed (for `serve`;
+    a path that maps to None is a page reused in place: its file in `out` is already right).
 
     Each changed file is replaced atomically (written beside it, then renamed), so a browser never
     reads half a page; files no longer produced are removed. Returns (rewritten, removed).
@@ -209,6 +210,8 @@ def sync(site: Site, out: Path) -> tuple[int, int]:
     for path in sorted(site.files):
         target = out / path
         data = site.files[path]
+        if data is None:  # a page reused in place (reuse.py): its file there was just checked
+            continue
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 continue
