@@ -23,6 +23,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import time
 
 _TICKET = struct.Struct("<H")  # a job's position, as the workers take it from the tickets pipe
@@ -50,6 +51,11 @@ class Jobs:
         os.write(write, b"".join(_TICKET.pack(i) for i in range(len(jobs))))  # a few bytes: never blocks
         os.close(write)
         self.tickets = read
+        threading = sys.modules.get("threading")
+        if threading is not None and threading.active_count() > 1:
+            # Other threads run beside this one (serve's server): look up prctl here, so that no
+            # worker has to load ctypes' library (dlopen) while some lock of theirs may be held
+            _find_prctl()
         with gc_frozen():  # keep the shared objects' memory shared with the workers (no GC writes)
             for _ in range(min(processes, len(jobs)) - 1):
                 back, out = os.pipe()
@@ -109,16 +115,29 @@ def _take(tickets: int):
         yield _TICKET.unpack(ticket)[0]
 
 
+_prctl = None  # the C library's prctl, once looked up (None: not yet; False: there is none)
+
+
+def _find_prctl():
+    global _prctl
+    if _prctl is None:
+        try:
+            import ctypes
+
+            _prctl = ctypes.CDLL(None, use_errno=True).prctl  # the C library Python itself runs on
+        except (OSError, AttributeError):  # not Linux with glibc
+            _prctl = False
+    return _prctl
+
+
 def _die_with_parent() -> None:
     """If the build is killed (SIGKILL: no clean-up runs), its workers die too (Linux PR_SET_PDEATHSIG),
     instead of writing on into the folder that the next build removes."""
     parent = os.getppid()
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux
+    prctl = _find_prctl()
+    if not prctl:
         return
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before that took effect
         os._exit(1)
 
