@@ -87,8 +87,9 @@ def test_serve_rebuilds_rewrites_only_changed_files_and_shows_errors(preview):
     time.sleep(0.05)
     _save(content, MINIMAL.replace("第一项任务。", "第一项任务已修改。"))
     _wait(lambda: "第一项任务已修改。" in _get(base + "chapters/1.html")[1])
-    state = _state(base)
-    assert state["generation"] > first and state["error"] is None
+    # the files are written first, then the build's state moves on (open pages reload on that)
+    state = _wait(lambda: (s := _state(base))["generation"] > first and s)
+    assert state["error"] is None
     assert css.stat().st_mtime_ns == css_stamp  # same bytes: not rewritten
     rebuilt = _wait(lambda: (r := [x for x in preview["stdout"] if x.startswith("rebuilt in")])[1:] and r)
     rewritten = int(rebuilt[-1].split(": ")[1].split()[0])
