@@ -52,8 +52,10 @@ class Site:
             _test_pause(self.folder)
 
     def written(self, path: str) -> None:
-        """Count a file that a worker process already wrote into this staged site's folder (with
-        its own Site(folder): same path checks); a path made twice is still refused here."""
+        """Count a file that is already where it belongs: written by a worker process into this
+        staged site's folder (with its own Site(folder): same path checks), or, for serve's
+        in-memory site, a page reused in place in the output (reuse.py; sync() leaves it alone).
+        A path made twice is still refused here."""
         if path in self.files:
             raise ValueError(f"two outputs write the same file: {path}")
         self._maybe_pause()

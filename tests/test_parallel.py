@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from util import SEED, run_cli
+from util import SEED, folder_files, run_cli
 
 from reportsite import parallel
 from reportsite.synth import generate
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def _compare(content: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -20,7 +16,7 @@ def _compare(content: Path, tmp_path: Path) -> dict[str, bytes]:
     assert code == 0, err
     code, _, err = run_cli("--content", str(content), "--out", str(two), "-q", "--jobs", "2")
     assert code == 0, err
-    a, b = _files(one), _files(two)
+    a, b = folder_files(one), folder_files(two)
     assert sorted(a) == sorted(b)
     different = [p for p in a if a[p] != b[p]]
     assert different == []
@@ -158,7 +154,7 @@ def test_user_cache_changes_nothing(tmp_path, monkeypatch):
         code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q", "-j", "1")
         assert code == 0, err
         slugs._cache().save()
-        builds[name] = _files(out)
+        builds[name] = folder_files(out)
     assert builds["cold"] == builds["warm"] == builds["off"]
     saved = (tmp_path / "cache" / "pinyin.json").read_text(encoding="utf-8")
     assert '"0:住房和城乡建设局": ["zhu", "fang", "he", "cheng", "xiang", "jian", "she", "ju"]' in saved

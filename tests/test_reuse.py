@@ -8,15 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from util import ROOT, SEED, run_cli
+from util import ROOT, SEED, folder_files, run_cli
 
 # pages a build of the seed makes from the page groups: 8 chapters, 59 units and the units index,
 # the home page, the matrix, tasks.html and targets.html
 SEED_PAGES = 8 + 59 + 1 + 4
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(content: Path, out: Path, *options: str) -> str:
@@ -45,7 +41,7 @@ def test_an_unchanged_report_reuses_every_page_and_gives_the_same_bytes(seed_cop
     again = build(seed_copy, out)
     assert f"143 files ({SEED_PAGES} unchanged pages reused)" in again
     build(seed_copy, fresh, "--fresh", "-j", "1")
-    assert files(out) == files(fresh)  # the record (.reportsite) included
+    assert folder_files(out) == folder_files(fresh)  # the record (.reportsite) included
 
 
 def test_a_one_task_edit_renders_only_the_pages_that_show_it(seed_copy, tmp_path):
@@ -62,7 +58,7 @@ def test_a_one_task_edit_renders_only_the_pages_that_show_it(seed_copy, tmp_path
     assert f"({SEED_PAGES - 4} unchanged pages reused)" in said
     assert "增长7%以上" in (out / "units" / "caizhengjinrongju.html").read_text(encoding="utf-8")
     build(seed_copy, fresh, "--fresh")
-    assert files(out) == files(fresh)
+    assert folder_files(out) == folder_files(fresh)
 
 
 def test_a_page_edited_by_hand_in_the_site_is_rendered_again(seed_copy, tmp_path):
@@ -88,7 +84,7 @@ def test_a_template_edit_renders_every_page(seed_copy, tmp_path):
     assert "reused" not in said
     assert "所含单位" in (out / "units" / "gejiedaobanshichu.html").read_text(encoding="utf-8")
     build(seed_copy, fresh, "--templates", str(templates), "--fresh")
-    assert files(out) == files(fresh)
+    assert folder_files(out) == folder_files(fresh)
 
 
 def test_fresh_reuses_nothing_and_a_damaged_record_is_ignored(seed_copy, tmp_path):
@@ -117,4 +113,4 @@ def test_serve_reuses_the_pages_of_the_site_it_serves(seed_copy, tmp_path):
     assert logged[-1].endswith(f": 9 files rewritten, 0 removed ({SEED_PAGES - 4} unchanged pages reused)"), logged[-1]
     fresh = tmp_path / "fresh"
     build(seed_copy, fresh, "--fresh")
-    assert files(out) == files(fresh)
+    assert folder_files(out) == folder_files(fresh)
