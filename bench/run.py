@@ -220,17 +220,27 @@ def setup_others(want: bool) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------- the run
 
 
+def parse_size(label: str) -> tuple[int, int]:
+    """(tasks, units) of a size: 'seed' and 'seed-pdf' (143 tasks, the real report's units), a number
+    of tasks (synth's default units: tasks/25) or TASKSxUNITS, e.g. 10000x3000."""
+    if label.startswith("seed"):
+        return 143, 0
+    tasks, _, units = label.partition("x")
+    return int(tasks), int(units or 0)
+
+
 def bench_size(
-    label: str, tasks: int, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None
+    label: str, runs: int, work: Path, mkdocs: str | None, hugo: str | None, jobs: int | None
 ) -> dict:
+    tasks, units = parse_size(label)
     if label.startswith("seed"):
         content = SEED
     else:
-        content = work / f"synth-{tasks}.yaml"
+        content = work / f"synth-{label}.yaml"
         if not content.exists():
             from reportsite.synth import generate
 
-            content.write_text(generate(tasks), encoding="utf-8")
+            content.write_text(generate(tasks, units), encoding="utf-8")
     out = work / f"site-{label}"
     base = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "-q"]
     if jobs:
@@ -343,8 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="seed and 1k tasks, one run each")
     p.add_argument(
         "--sizes",
-        default="seed,seed-pdf,1000,10000,100000",
-        help="comma-separated: seed, seed-pdf or a number of tasks",
+        default="seed,seed-pdf,1000,10000,10000x3000,100000",
+        help="comma-separated: seed, seed-pdf, a number of tasks (units: tasks/25) or TASKSxUNITS",
     )
     p.add_argument("--runs", type=int, default=3, help="runs per size up to 10k (median shown; default 3)")
     p.add_argument("--runs-big", type=int, default=1, help="runs at sizes above 10k (default 1: minutes each)")
@@ -360,9 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     speed_before = machine_speed()
     rows = []
     for s in sizes:
-        tasks = 143 if s.startswith("seed") else int(s)
+        tasks = parse_size(s)[0]
         print(f"size {s} …", flush=True)
-        rows.append(bench_size(s, tasks, runs if tasks <= 10_000 else args.runs_big, work, mkdocs, hugo, args.jobs))
+        rows.append(bench_size(s, runs if tasks <= 10_000 else args.runs_big, work, mkdocs, hugo, args.jobs))
     text = table(rows)
     print()
     print(text)

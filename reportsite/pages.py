@@ -409,7 +409,10 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
       the folder, not the page) and must not look at the page. Each result is the macro's Markup:
       escaped once.
     - `unit_links(units)`: each unit's `unit_link` macro (rendered once per unit and folder), joined
-      by 、."""
+      by 、.
+    - `once('macro', *args)`: that macro of macros.html called with args (hashable), rendered once
+      per folder and args: the site's header and footer (base.html). Like the fragments, it sees
+      `labels`, `report`, `nav_chapters` and the helpers of the folder's first page."""
     from markupsafe import Markup
 
     cache = context.get("_fragments")
@@ -432,7 +435,8 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
     def macros():
         if shared["module"] is None:
             shared["module"] = env.get_template("macros.html").make_module(
-                {"labels": context["labels"], "page_path": page_path, **helpers}
+                {k: context[k] for k in ("labels", "report", "nav_chapters") if k in context}
+                | {"page_path": page_path, **helpers}
             )
         return shared["module"]
 
@@ -447,6 +451,13 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
             out.append(html)
         return Markup("".join(out))
 
+    def once(name: str, *args) -> Markup:
+        key = (name, folder, *args)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = getattr(macros(), name)(*args)
+        return html
+
     def unit_links(units) -> Markup:
         out = []
         for u in units:
@@ -456,7 +467,7 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
             out.append(html)
         return Markup("、".join(out))  # each piece is the macro's Markup
 
-    helpers = {"url": url, "fragments": fragments, "unit_links": unit_links}
+    helpers = {"url": url, "fragments": fragments, "unit_links": unit_links, "once": once}
     return helpers
 
 
