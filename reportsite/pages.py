@@ -412,7 +412,8 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
       by 、.
     - `once('macro', *args)`: that macro of macros.html called with args (hashable), rendered once
       per folder and args: the site's header and footer (base.html). Like the fragments, it sees
-      `labels`, `report`, `nav_chapters` and the helpers of the folder's first page."""
+      `labels`, `report`, `nav_chapters` and the helpers of the folder's first page.
+    - `nav`: not a function but the page's entry of the main navigation (nav_section)."""
     from markupsafe import Markup
 
     cache = context.get("_fragments")
@@ -468,7 +469,18 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
         return Markup("、".join(out))  # each piece is the macro's Markup
 
     helpers = {"url": url, "fragments": fragments, "unit_links": unit_links, "once": once}
-    return helpers
+    return helpers | {"nav": nav_section(page_path)}
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def nav_section(page_path: str) -> str:
+    """The main navigation's entry a page belongs to (marked aria-current in the site's header)."""
+    if page_path == "index.html":
+        return "home"
+    for prefix, section in (("units/", "units"), ("matrix", "matrix"), ("targets", "targets"), ("tasks", "tasks")):
+        if page_path.startswith(prefix):
+            return section
+    return ""
 
 
 def tasks_page(report: Report, sc: SiteContext | None = None):
