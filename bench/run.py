@@ -1,8 +1,14 @@
 """Build speed at scale, side by side with MkDocs and Hugo on equivalent pages.
 
-    python3 bench/run.py            # seed, seed with --pdf, 1k, 10k, 100k tasks; MkDocs and Hugo beside each
+    python3 bench/run.py            # seed, seed with --pdf, 1k, 10k, 10k with 3,000 units, 100k tasks;
+                                    # MkDocs and Hugo beside each
     python3 bench/run.py --quick    # seed and 1k, one run each (about a minute)
     python3 bench/run.py --sizes seed,10000 --runs 5 --no-others
+
+A size is a number of tasks (synth's default units: tasks/25) or TASKSxUNITS. 10000x3000 is the
+shape issue 6 measured MkDocs and Hugo on: its figures at 10k tasks (MkDocs about 176 s, Hugo
+1.0 s) are what these equivalent pages give with about 3,000 units (MkDocs 56 s at 2,000 units,
+234 s at 4,000; Hugo 0.83 s and 1.31 s), and the real report has 2.4 tasks per unit, not 25.
 
 For every size: the content is made by reportsite.synth (the seed is content/tasks.yaml), then
 `python3 build.py --content … --out …` runs as a fresh process (start-up included) several times,
