@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from util import SEED, soup
@@ -179,3 +180,49 @@ def test_unit_page_items_are_rendered_once_per_task_role_way_and_folder(seed_rep
         ("unit_task", 29, "units", None, "responsible"),
         ("unit_task", 29, "units", "各街道办事处", "lead"),
     }
+
+
+def test_site_header_marks_the_section_and_links_from_each_folder(seed_site, seed_report):
+    """The header and footer are rendered once per folder and section (once()): every page still
+    marks its own entry of the main navigation, and links from its own folder."""
+    housing = unit_page(seed_site, seed_report, HOUSING).relative_to(seed_site).as_posix()
+    expected = {
+        "index.html": "首页",
+        "units/index.html": "责任单位",
+        housing: "责任单位",
+        "matrix.html": "责任矩阵",
+        "targets.html": "量化目标",
+        "tasks.html": "全部任务",
+        "chapters/3.html": None,
+        "search.html": None,
+    }
+    for path, current in expected.items():
+        doc = soup(seed_site / path)
+        nav = doc.select_one("nav.site-nav")
+        marked = [a.get_text() for a in nav.select("a[aria-current=page]")]
+        assert marked == ([current] if current else []), path
+        folder = posixpath.dirname(path) or "."
+        targets = ["index.html", "units/index.html", "matrix.html", "targets.html", "tasks.html"]
+        assert [a["href"] for a in nav.select("a")] == [posixpath.relpath(t, folder) for t in targets], path
+        footer = doc.select_one("footer.site-footer")
+        assert footer.select("a")[2]["href"] == posixpath.relpath("chapters/3.html", folder), path
+        assert "济源市人民政府" in footer.get_text(), path
+
+
+def test_once_renders_a_macro_once_per_folder_and_arguments(seed_report):
+    from reportsite import pages
+
+    env = pages.make_env(SEED.parent.parent / "templates")
+    common = pages.SiteContext(seed_report).common()
+    a = pages._page_helpers(env, common, "units/a.html")
+    b = pages._page_helpers(env, common, "units/b.html")
+    top = pages._page_helpers(env, common, "matrix.html")
+    assert (a["nav"], b["nav"], top["nav"]) == ("units", "units", "matrix")
+    header = a["once"]("site_header", "units")
+    assert b["once"]("site_header", "units") is header  # the same folder and section: the same Markup
+    assert '<a href="../index.html">首页</a>' in header
+    assert '<a href="index.html" aria-current="page">责任单位</a>' in header
+    assert top["once"]("site_header", "matrix") is not header
+    assert '<a href="matrix.html" aria-current="page">责任矩阵</a>' in top["once"]("site_header", "matrix")
+    keys = {k for k in common["_fragments"] if isinstance(k, tuple) and k[0] == "site_header"}
+    assert keys == {("site_header", "units", "units"), ("site_header", ".", "matrix")}
