@@ -78,8 +78,9 @@ def test_big_unit_and_matrix_are_split_and_links_resolve(split_site):
     site, report = split_site
     unit = report.unit_by_name["发展改革和统计局"]
     assert len(report.assignments[unit.name]) == 42
-    pages = [site / "units/fazhangaigehetongjiju.html", *sorted((site / "units/fazhangaigehetongjiju").glob("*.html"))]
-    assert [p.name for p in pages] == ["fazhangaigehetongjiju.html", "2.html", "3.html"]
+    pages = [site / "units/fazhangaigehetongjiju.html", *sorted((site / "units").glob("fazhangaigehetongjiju_*.html"))]
+    assert [p.name for p in pages] == ["fazhangaigehetongjiju.html", "fazhangaigehetongjiju_2.html", "fazhangaigehetongjiju_3.html"]
+    assert not (site / "units/fazhangaigehetongjiju").exists()  # no folder of its own
     items = [li["data-task"] for p in pages for li in soup(p).select("li[data-task]")]
     assert sorted(items, key=int) == sorted((str(a.task.number) for a in report.assignments[unit.name]), key=int)
     assert all(len(soup(p).select("li[data-task]")) <= 20 for p in pages)
