@@ -26,19 +26,27 @@ def cache_dir() -> Path | None:
 
 
 class JsonCache:
-    """A dict persisted as one JSON file, written back (atomically) at exit when it grew."""
+    """A dict persisted as one JSON file, written back (atomically) at exit when it grew.
 
-    def __init__(self, name: str, stamp: str) -> None:
+    family=(pattern, n): the file is one of a family (e.g. one per report); reading it marks it as
+    used (its date), and saving it removes all but the n most recently used files of the family and
+    the `retired` files (an older layout)."""
+
+    def __init__(self, name: str, stamp: str, family: tuple[str, int] | None = None, retired: tuple[str, ...] = ()) -> None:
         self.data: dict[str, object] = {}
         self.dirty = False
         folder = cache_dir()
         self.path = folder / name if folder else None
         self.stamp = stamp
+        self.family = family
+        self.retired = retired
         if self.path and self.path.exists():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 if saved.get("stamp") == stamp:
                     self.data = saved["data"]
+                if family:
+                    os.utime(self.path)  # used now: kept over the family's older files
             except (OSError, ValueError, KeyError, AttributeError):
                 self.data = {}
 
@@ -61,7 +69,28 @@ class JsonCache:
             os.replace(tmp, self.path)
             self.dirty = False
         except OSError:
-            pass
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        folder = self.path.parent
+        old = [folder / name for name in self.retired]
+        if self.family:
+            pattern, keep = self.family
+
+            def used(p: Path) -> float:
+                try:
+                    return p.stat().st_mtime
+                except OSError:
+                    return 0.0
+
+            files = sorted((p for p in folder.glob(pattern) if p != self.path), key=used, reverse=True)
+            old += files[max(0, keep - 1) :]  # this file counts as one of the `keep`
+        for p in old:
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 def template_cache():

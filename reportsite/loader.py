@@ -266,6 +266,9 @@ SUSPICIOUS_SPACE = re.compile(r"“[^”\s]*\s[^”]*”|“\s|\s”")
 def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
     """Load and validate; returns the report and its warnings, or raises ContentError with all errors."""
     name = display or path
+    from .slugs import use_cache_of
+
+    use_cache_of(path)  # the pinyin of this report's unit names, cached apart from other reports'
     root, problems = read(path, name)
     if root is None:
         raise ContentError(problems)

@@ -71,8 +71,41 @@ def test_build_py_as_a_program_exits_with_its_status_its_output_and_the_saved_ca
     done = subprocess.run([*run, str(SEED), "--out", str(tmp_path / "site")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"built {tmp_path / 'site'}/: 143 files, 143 tasks, 59 units in ")
-    assert '"住房和城乡建设局"' in (tmp_path / "cache" / "pinyin.json").read_text(encoding="utf-8").replace("0:", "")
+    (saved,) = (tmp_path / "cache").glob("pinyin-*.json")  # the seed's own pinyin file
+    assert '"住房和城乡建设局"' in saved.read_text(encoding="utf-8").replace("0:", "")
     bad = write(tmp_path, MINIMAL.replace("lead: [住建局]", "lead: [住键局]"))
     failed = subprocess.run([*run, str(bad), "--out", str(tmp_path / "other")], capture_output=True, text=True, env=env)
     assert failed.returncode == 1
     assert failed.stderr.strip().endswith("1 error; nothing was written.")
+
+
+def test_each_report_keeps_its_own_pinyin_cache_and_old_ones_are_pruned(tmp_path):
+    """The pinyin of unit names is cached per content file, so a big report built once does not
+    slow down every later build of the real one (a shared file grew to 26,000 names, 40 ms to
+    read); the 16 most recently used files are kept, and the old shared pinyin.json goes."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "pinyin.json").write_text('{"stamp": "x", "data": {}}', encoding="utf-8")  # the old layout
+    for n in range(20):  # other reports' files, used long ago (n = 19 the most recently)
+        old = cache / f"pinyin-old{n:02d}.json"
+        old.write_text('{"stamp": "x", "data": {}}', encoding="utf-8")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+    env = {**os.environ, "REPORTSITE_CACHE": str(cache)}
+    other = write(tmp_path, MINIMAL)
+    for content in (SEED, other):
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", str(content)], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+    mine = sorted(p for p in cache.glob("pinyin-*.json") if not p.name.startswith("pinyin-old"))
+    assert len(mine) == 2
+    names = [set(json.loads(p.read_text(encoding="utf-8"))["data"]) for p in mine]
+    seed_file, other_file = sorted(zip(names, mine), key=lambda x: -len(x[0]))
+    assert {"0:财政金融局", "3:财政金融局", "0:住房和城乡建设局"} <= seed_file[0]  # slugs and pinyin order
+    assert other_file[0] == {f"{t}:{n}" for t in "03" for n in ("住房和城乡建设局", "发展改革委员会")}
+    assert not (cache / "pinyin.json").exists()
+    kept = sorted(p.name for p in cache.glob("pinyin-old*.json"))
+    assert kept == [f"pinyin-old{n:02d}.json" for n in range(6, 20)]  # 14 + the 2 just written = 16
