@@ -45,10 +45,13 @@ class JsonCache:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 if saved.get("stamp") == stamp:
                     self.data = saved["data"]
-                if family:
-                    os.utime(self.path)  # used now: kept over the family's older files
             except (OSError, ValueError, KeyError, AttributeError):
                 self.data = {}
+            if family:
+                try:
+                    os.utime(self.path)  # used now: kept over the family's older files
+                except OSError:
+                    pass
 
     def get(self, key: str):
         return self.data.get(key)
