@@ -93,18 +93,14 @@ def step_times(cmd: list[str]) -> dict[str, float]:
     return steps
 
 
-def edited_variants(content: Path, work: Path, label: str, runs: int) -> list[Path]:
-    """Contents for `runs` rebuilds, each one task's text away from the build before it (the first
-    from `content`): the first task's text with a mark added, then as it was, and so on."""
+def edited_texts(content: Path, runs: int) -> list[str]:
+    """The texts of `runs` rebuilds, each one task's text away from the build before it (which built
+    `content` as it is): the first task's text with a mark added, then as it was, and so on."""
     text = content.read_text(encoding="utf-8")
     m = re.search(r"(?m)^(\s+text: )(.+)$", text)
     assert m, f"{content}: no task text"
-    variants = []
-    for name, body in (("b", text[: m.end(2)] + "（修改）" + text[m.end(2) :]), ("a", text)):
-        path = work / f"edit-{label}-{name}.yaml"
-        path.write_text(body, encoding="utf-8")
-        variants.append(path)
-    return [variants[i % 2] for i in range(runs)]
+    edited = text[: m.end(2)] + "（修改）" + text[m.end(2) :]
+    return [(edited, text)[i % 2] for i in range(runs)]
 
 
 def folder_stats(folder: Path) -> dict:
@@ -268,8 +264,16 @@ def bench_size(
     steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
     edits = []
     if label != "seed-pdf":  # the clerk's rebuild after editing one task: unchanged pages reused
-        for i, variant in enumerate(edited_variants(content, work, label, runs)):
-            t, _, c = timed([*base, "--content", str(variant)], cwd=ROOT)
+        # one file edited in place, as a clerk does, first built untimed as it is (the previous build)
+        edited = work / f"edit-{label}" / content.name
+        edited.parent.mkdir(exist_ok=True)
+        shutil.copyfile(content, edited)
+        if (content.parent / "progress").is_dir():  # the progress reports beside it, if any
+            shutil.copytree(content.parent / "progress", edited.parent / "progress", dirs_exist_ok=True)
+        timed([*base, "--content", str(edited)], cwd=ROOT)
+        for i, text in enumerate(edited_texts(content, runs)):
+            edited.write_text(text, encoding="utf-8")
+            t, _, c = timed([*base, "--content", str(edited)], cwd=ROOT)
             edits.append((t, c))
             print(f"  {label}: rebuild after a one-task edit {i + 1}/{runs}: {t:.2f} s", flush=True)
     from reportsite.loader import load

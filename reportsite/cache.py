@@ -29,8 +29,10 @@ class JsonCache:
     """A dict persisted as one JSON file, written back (atomically) at exit when it grew.
 
     family=(pattern, n): the file is one of a family (e.g. one per report); reading it marks it as
-    used (its date), and saving it removes all but the n most recently used files of the family and
-    the `retired` files (an older layout)."""
+    used (its date), a key it lacks is looked up in the family's other files (read on the first such
+    miss: a report copied or moved to another file starts from what its old file knew), and saving
+    it removes all but the n most recently used files of the family and the `retired` files (an
+    older layout)."""
 
     def __init__(self, name: str, stamp: str, family: tuple[str, int] | None = None, retired: tuple[str, ...] = ()) -> None:
         self.data: dict[str, object] = {}
@@ -40,6 +42,7 @@ class JsonCache:
         self.stamp = stamp
         self.family = family
         self.retired = retired
+        self._other_data: dict | None = None
         if self.path and self.path.exists():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
@@ -54,7 +57,28 @@ class JsonCache:
                     pass
 
     def get(self, key: str):
-        return self.data.get(key)
+        value = self.data.get(key)
+        if value is None and self.family and self.path:
+            value = self._others().get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def _others(self) -> dict:
+        """The entries of the family's other files (with the same stamp), merged: the most recently
+        used file wins."""
+        if self._other_data is None:
+            self._other_data = {}
+            for p in sorted(self.path.parent.glob(self.family[0]), key=_used):
+                if p == self.path:
+                    continue
+                try:
+                    saved = json.loads(p.read_text(encoding="utf-8"))
+                    if saved.get("stamp") == self.stamp:
+                        self._other_data.update(saved["data"])
+                except (OSError, ValueError, KeyError, AttributeError, TypeError):
+                    pass
+        return self._other_data
 
     def put(self, key: str, value) -> None:
         self.data[key] = value
@@ -80,20 +104,21 @@ class JsonCache:
         old = [folder / name for name in self.retired]
         if self.family:
             pattern, keep = self.family
-
-            def used(p: Path) -> float:
-                try:
-                    return p.stat().st_mtime
-                except OSError:
-                    return 0.0
-
-            files = sorted((p for p in folder.glob(pattern) if p != self.path), key=used, reverse=True)
+            files = sorted((p for p in folder.glob(pattern) if p != self.path), key=_used, reverse=True)
             old += files[max(0, keep - 1) :]  # this file counts as one of the `keep`
         for p in old:
             try:
                 p.unlink()
             except OSError:
                 pass
+
+
+def _used(p: Path) -> float:
+    """When a family's file was last used (its date, set when it is read)."""
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def template_cache():

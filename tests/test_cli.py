@@ -109,3 +109,32 @@ def test_each_report_keeps_its_own_pinyin_cache_and_old_ones_are_pruned(tmp_path
     assert not (cache / "pinyin.json").exists()
     kept = sorted(p.name for p in cache.glob("pinyin-old*.json"))
     assert kept == [f"pinyin-old{n:02d}.json" for n in range(6, 20)]  # 14 + the 2 just written = 16
+
+
+def test_a_report_copied_to_another_file_finds_its_pinyin_in_the_old_files_cache(tmp_path):
+    """A new file's pinyin cache starts from the other reports' files: a copy of the seed is checked
+    without importing pypinyin (its import alone costs longer than a cached build), and its own
+    cache file then holds the seed's names."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REPORTSITE_CACHE": str(tmp_path / "cache")}
+    build = str(ROOT / "build.py")
+    done = subprocess.run([sys.executable, build, "check", "--content", str(SEED)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    (first,) = (tmp_path / "cache").glob("pinyin-*.json")
+    copy = tmp_path / "copy" / "tasks.yaml"
+    copy.parent.mkdir()
+    shutil.copy(SEED, copy)
+    no_pypinyin = (  # exit status 3 as soon as pypinyin is imported (finding it, for the cache's stamp, is fine)
+        "import os, runpy, sys; sys.addaudithook(lambda event, args: event == 'import' and args[0] == 'pypinyin' and os._exit(3)); "
+        f"sys.argv = [{build!r}, 'check', '--content', {str(copy)!r}]; runpy.run_path({build!r}, run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", no_pypinyin], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    (second,) = set((tmp_path / "cache").glob("pinyin-*.json")) - {first}
+    data = json.loads(second.read_text(encoding="utf-8"))["data"]
+    assert data["0:住房和城乡建设局"] == ["zhu", "fang", "he", "cheng", "xiang", "jian", "she", "ju"]
+    assert set(data) == set(json.loads(first.read_text(encoding="utf-8"))["data"])
