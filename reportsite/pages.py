@@ -293,6 +293,9 @@ def matrix_page(sc: SiteContext) -> list[Page]:
     """The matrix; with more than paging.MATRIX_ROWS units, on several pages of that many rows."""
     r = sc.report
     rows = []
+    # a unit's cell of a chapter it has no task in: the same for every unit (most cells, with
+    # thousands of units), so one shared dict per chapter
+    empty = {c.number: {"chapter": c.number, "lead": 0, "responsible": 0, "level": 0, "href": None} for c in r.chapters}
     for u in r.sorted_units():
         where = anchor_parts(sc.unit_parts(u.name))
         counted = Counter((a.role, a.task.chapter) for a in r.assignments[u.name])  # = r.count(), in one pass
@@ -300,6 +303,9 @@ def matrix_page(sc: SiteContext) -> list[Page]:
         for c in r.chapters:
             lead = counted[("lead", c.number)]
             resp = counted[("responsible", c.number)]
+            if not lead + resp:
+                cells.append(empty[c.number])
+                continue
             anchor = f"lead-ch{c.number}" if lead else f"responsible-ch{c.number}"
             cells.append(
                 {
@@ -307,7 +313,7 @@ def matrix_page(sc: SiteContext) -> list[Page]:
                     "lead": lead,
                     "responsible": resp,
                     "level": _level(lead + resp),
-                    "href": f"{unit_part_path(u, where.get((anchor.split('-')[0], c.number), 1))}#{anchor}" if lead + resp else None,
+                    "href": f"{unit_part_path(u, where.get((anchor.split('-')[0], c.number), 1))}#{anchor}",
                 }
             )
         rows.append(dict(sc.unit_ref(u.name), kind=u.kind, cells=cells, **unit_counts(r, u.name)))
