@@ -44,12 +44,7 @@ class JsonCache:
         self.retired = retired
         self._other_data: dict | None = None
         if self.path and self.path.exists():
-            try:
-                saved = json.loads(self.path.read_text(encoding="utf-8"))
-                if saved.get("stamp") == stamp:
-                    self.data = saved["data"]
-            except (OSError, ValueError, KeyError, AttributeError):
-                self.data = {}
+            self.data = self._read(self.path)
             if family:
                 try:
                     os.utime(self.path)  # used now: kept over the family's older files
@@ -70,15 +65,18 @@ class JsonCache:
         if self._other_data is None:
             self._other_data = {}
             for p in sorted(self.path.parent.glob(self.family[0]), key=_used):
-                if p == self.path:
-                    continue
-                try:
-                    saved = json.loads(p.read_text(encoding="utf-8"))
-                    if saved.get("stamp") == self.stamp:
-                        self._other_data.update(saved["data"])
-                except (OSError, ValueError, KeyError, AttributeError, TypeError):
-                    pass
+                if p != self.path:
+                    self._other_data.update(self._read(p))
         return self._other_data
+
+    def _read(self, path: Path) -> dict:
+        """A saved file's entries, if it was saved with this stamp (else, or unreadable: none)."""
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            data = saved["data"] if saved.get("stamp") == self.stamp else {}
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError, KeyError, AttributeError):
+            return {}
 
     def put(self, key: str, value) -> None:
         self.data[key] = value
