@@ -226,3 +226,29 @@ def test_once_renders_a_macro_once_per_folder_and_arguments(seed_report):
     assert '<a href="matrix.html" aria-current="page">责任矩阵</a>' in top["once"]("site_header", "matrix")
     keys = {k for k in common["_fragments"] if isinstance(k, tuple) and k[0] == "site_header"}
     assert keys == {("site_header", "units", "units"), ("site_header", ".", "matrix")}
+
+
+def test_templates_escape_every_kind_of_value_as_markupsafe_does():
+    """{{ … }} in our templates escapes with a faster function than MarkupSafe's escape() (pages.
+    _fast_escape_template); the text must be the same for every kind of value."""
+    import jinja2
+    import markupsafe
+
+    from reportsite import pages
+
+    class Html:
+        def __html__(self):
+            return "<b>safe</b>"
+
+    class Text(str):
+        pass
+
+    values = [
+        '<script>alert("x") & \'y\'</script>', "", "住房和城乡建设局", 0, -12, 3.5, True, None,
+        markupsafe.Markup("<i>kept</i>"), Html(), Text("<sub>"), ["<a>", 1], {"k": "<v>"},
+    ]  # fmt: skip
+    ours = pages.make_env(SEED.parent.parent / "templates").from_string("{% for v in values %}[{{ v }}]{% endfor %}")
+    plain = jinja2.Environment(autoescape=True).from_string("{% for v in values %}[{{ v }}]{% endfor %}")
+    assert ours.root_render_func.__globals__["escape"] is not markupsafe.escape  # the fast one is in use
+    assert ours.render(values=values) == plain.render(values=values)
+    assert ours.render(values=values[:1]) == "[&lt;script&gt;alert(&#34;x&#34;) &amp; &#39;y&#39;&lt;/script&gt;]"
