@@ -71,7 +71,7 @@ def make_env(templates: Path):
     )
     # segments(text): the text cut into (piece, is_quantity) for highlighting quantities; asked only
     # by the pages that show task texts that way (cached per text: targets.py)
-    env.globals["segments"] = targets.segments
+    env.globals["segments"] = plain(targets.segments)
     return env
 
 
@@ -84,6 +84,7 @@ def _dict_first_environment():
         `x['items']` where a key shadows a dict method, as before; anything else falls back."""
 
         template_class = _fast_escape_template(jinja2.Template)
+        context_class = _fast_call_context(jinja2.runtime.Context)
 
         def getattr(self, obj, attribute):
             if type(obj) is dict:
@@ -94,6 +95,36 @@ def _dict_first_environment():
             return super().getattr(obj, attribute)
 
     return DictFirst
+
+
+def _fast_call_context(base):
+    """A template context whose call() calls our own plain helpers (url, fragments, unit_links, once,
+    segments: marked `jinja_plain`) straight away. Jinja's call() first asks each callable whether it
+    wants the context or environment passed (twice), for every {{ url(…) }} of every page."""
+    import functools
+    import types
+
+    kinds = (types.FunctionType, type(functools.lru_cache(None)(len)))  # helpers, cached helpers
+
+    class FastCall(base):
+        def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+            if type(__obj) in kinds and getattr(__obj, "jinja_plain", False):
+                if kwargs:
+                    kwargs.pop("_block_vars", None)
+                    kwargs.pop("_loop_vars", None)
+                try:
+                    return __obj(*args, **kwargs)
+                except StopIteration:  # as Jinja's call() does
+                    return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+            return base.call(__self, __obj, *args, **kwargs)
+
+    return FastCall
+
+
+def plain(fn):
+    """Marks a template helper as a plain function (no Jinja context or environment passed to it)."""
+    fn.jinja_plain = True
+    return fn
 
 
 def _fast_escape_template(base):
@@ -508,7 +539,7 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
             out.append(html)
         return Markup("、".join(out))  # each piece is the macro's Markup
 
-    helpers = {"url": url, "fragments": fragments, "unit_links": unit_links, "once": once}
+    helpers = {name: plain(f) for name, f in (("url", url), ("fragments", fragments), ("unit_links", unit_links), ("once", once))}
     return helpers | {"nav": nav_section(page_path)}
 
 

@@ -252,3 +252,30 @@ def test_templates_escape_every_kind_of_value_as_markupsafe_does():
     assert ours.root_render_func.__globals__["escape"] is not markupsafe.escape  # the fast one is in use
     assert ours.render(values=values) == plain.render(values=values)
     assert ours.render(values=values[:1]) == "[&lt;script&gt;alert(&#34;x&#34;) &amp; &#39;y&#39;&lt;/script&gt;]"
+
+
+def test_template_calls_of_plain_helpers_skip_jinjas_checks_and_others_keep_them():
+    """Helpers marked pages.plain() are called straight away by the template context
+    (pages._fast_call_context), without the loop variables Jinja hands to call(); any other callable
+    still goes through Jinja's call(), so one that asks for the context gets it."""
+    import jinja2
+
+    from reportsite import pages
+
+    seen = []
+
+    @pages.plain
+    def helper(*args, **kwargs):
+        seen.append((args, kwargs))
+        return f"<{args[0]}>"
+
+    @jinja2.pass_context
+    def page_of(context):
+        return context["page_path"]
+
+    env = pages.make_env(SEED.parent.parent / "templates")
+    source = "{% for i in [1, 2] %}{% set j = i * 10 %}{{ helper(j) }}{% endfor %} {{ page_of() }}"
+    out = env.from_string(source).render(helper=helper, page_of=page_of, page_path="units/a.html")
+    assert out == "&lt;10&gt;&lt;20&gt; units/a.html"
+    assert seen == [((10,), {}), ((20,), {})]
+    assert issubclass(env.context_class, jinja2.runtime.Context) and env.context_class is not jinja2.runtime.Context
