@@ -16,9 +16,11 @@ after one untimed run up to 10k tasks (a clerk's previous build: compiled module
 templates in the user cache; the children may write .pyc files even where PYTHONDONTWRITEBYTECODE is set);
 the table shows the median wall time, time per task, peak RSS of the largest process, output size,
 file count and the largest file. MkDocs (pip-installed into bench/.venv by this script) and Hugo
-(Debian's `hugo` package, installed with apt-get when missing and allowed) build the same set of
-pages from equivalent Markdown: one page per chapter (every task with its units) and one per unit
-(its tasks), with links between them. Their times are printed as ratios to ours. Results go to
+(Debian's `hugo` package, installed with apt-get when missing and allowed) build equivalent
+Markdown: the pages issue 6 measured them on (markdown_pages: one page per chapter, every task with
+its units, and one per unit, its tasks, with links between them); Hugo also builds every HTML page
+we make with the same content, split as ours, under a layout with our header and footer
+(every_page_markdown: "Hugo, all pages"). Their times are printed as ratios to ours. Results go to
 bench/results/latest.json (git-ignored). Build-time targets are figures to read, not tests.
 """
 
@@ -163,6 +165,115 @@ def markdown_pages(content: Path) -> dict[str, str]:
     return out
 
 
+def every_page_markdown(content: Path) -> dict[str, str]:
+    """Every HTML page we make (our page groups, split as ours are, and search.html), as Markdown
+    at the same path (.md for .html) with the same content: each task's text and units wherever
+    ours shows it (chapters, task lists, unit pages), the unit pages' partners and members, the
+    units index, the matrix and the targets as tables, links relative as ours. Hugo builds them
+    with uglyURLs (chapters/1.md -> chapters/1.html) and a layout with our header and footer.
+    Beside markdown_pages (the issue's measure, one page per chapter and per unit), this is Hugo
+    doing the pages' share of what our build does; it makes no exports or search index."""
+    from reportsite import pages, progress
+    from reportsite.loader import load
+
+    report, _ = load(str(content))
+    sc = pages.SiteContext(report)
+    made = [p for group in pages.GROUPS for p in pages.group_pages(report, group, sc)]
+    progress.decorate(made, report)
+    labels = report.labels
+    out: dict[str, str] = {}
+
+    def link(text, target: str, page: str) -> str:
+        return f"[{text}]({pages.relative(target, page)})"
+
+    def units_md(units: list[dict], page: str) -> str:
+        return "、".join(link(u["name"], u["href"], page) for u in units)
+
+    def task_md(t: dict, page: str) -> list[str]:
+        lines = [f"**{t['number']}.** {t['text']}", ""]
+        if t["lead"]:
+            lines.append(f"- {labels['lead']}：{units_md(t['lead'], page)}")
+        if t["responsible"] or t["and_others"]:
+            lines.append(f"- {labels['responsible']}：{units_md(t['responsible'], page)}{'等有关单位' if t['and_others'] else ''}")
+        lines.append(f"- 进展：{t['progress']['status']}")
+        return lines + [""]
+
+    def chapter_md(c: dict, page: str, level: str) -> list[str]:
+        """A chapter's tasks (direct, then by section, each section a heading of that level)."""
+        lines = [line for t in c["direct_tasks"] for line in task_md(t, page)]
+        for s in c["sections"]:
+            lines += [f"{level} {s['numeral']}{s['title']}", ""]
+            lines += [line for t in s["tasks"] for line in task_md(t, page)]
+        return lines
+
+    def tasks_md(chapters: list[dict], page: str) -> list[str]:
+        lines = []
+        for c in chapters:
+            lines += [f"## {link(c['numeral'] + '、' + c['title'], c['href'], page)}", ""] + chapter_md(c, page, "###")
+        return lines
+
+    def parts_md(ctx: dict, page: str) -> list[str]:
+        parts = ctx.get("parts") or []
+        return ["分页：" + " ".join(link(p["label"], p["href"], page) for p in parts), ""] if parts else []
+
+    for p in made:
+        ctx, path = p.context, p.path
+        lines = [f"# {ctx['page_title']}", ""]
+        if p.template == "chapter.html":
+            lines += parts_md(ctx, path) + chapter_md(ctx, path, "##")
+        elif p.template == "unit.html":
+            u, counts = ctx["unit"], ctx["counts"]
+            lines += [f"{u['kind']}" + (f" · 又称：{'、'.join(u['aliases'])}" if u["aliases"] else ""), ""]
+            lines += [f"{counts['lead']} 项牵头 · {counts['responsible']} 项责任 · {counts['total']} 项合计", ""]
+            lines += parts_md(ctx, path)
+            if u["members"]:
+                lines += ["## 包含的单位", ""] + [f"- {link(m['name'], m['href'], path)}" for m in u["members"]] + [""]
+            elif u["collectives"]:
+                lines += [f"属于：{units_md(u['collectives'], path)}", ""]
+            for r in ctx["roles"]:
+                lines += [f"## 作为{r['label']}（{r['count']} 项）", ""]
+                for c in r["chapters"]:
+                    lines += [f"### {link(c['numeral'] + '、' + c['title'], 'chapters/' + str(c['number']) + '.html', path)}", ""]
+                    for item in c["tasks"]:
+                        t = item["task"]
+                        who = [f"{labels[k]}：{units_md(t[k], path)}" for k in ("lead", "responsible") if t[k]]
+                        via = f" 经“{item['via']}”" if item["via"] else ""
+                        lines.append(f"1. {link('第' + str(t['number']) + '项', t['href'], path)} {t['text']}{via}（{'；'.join(who)}）")
+                    lines.append("")
+            if ctx["partners"]:
+                lines += ["## 共同承担任务最多的单位", ""]
+                lines += [f"- {link(x['name'], x['href'], path)} {x['count']} 项" for x in ctx["partners"]] + [""]
+        elif p.template == "units.html":
+            lines += ["| 单位 | 类别 | 牵头 | 责任 | 合计 |", "|---|---|---|---|---|"]
+            lines += [f"| {link(r['name'], r['href'], path)} | {r['kind']} | {r['lead']} | {r['responsible']} | {r['total']} |" for r in ctx["rows"]]
+        elif p.template == "matrix.html":
+            lines += parts_md(ctx, path)
+            lines += ["| 单位 | " + " | ".join(link(c["numeral"], c["href"], path) for c in ctx["chapters"]) + " | 合计 |"]
+            lines += ["|---" * (len(ctx["chapters"]) + 2) + "|"]
+            for r in ctx["rows"]:
+                cells = [link(f"**{c['lead']}** / {c['responsible']}", c["href"], path) if c["href"] else "" for c in r["cells"]]
+                lines.append(f"| {link(r['name'], r['href'], path)} | " + " | ".join(cells) + f" | **{r['lead']}** / {r['responsible']} |")
+        elif p.template == "tasks.html":
+            lines += parts_md(ctx, path) + tasks_md(ctx["chapters"], path)
+        elif p.template == "targets.html":
+            lines += parts_md(ctx, path)
+            for c in ctx["chapters"]:
+                lines += [f"## {link(c['numeral'] + '、' + c['title'], c['href'], path)}", ""]
+                lines += ["| 指标 | 内容 | 任务 | 单位 |", "|---|---|---|---|"]
+                for r in c["rows"]:
+                    measure = "".join(f"**{x}**" if q else x for x, q in r["measure"])
+                    who = units_md(r["lead"] + r["responsible"], path)
+                    lines.append(f"| {r['quantity']} | {measure} | {link(r['task']['number'], r['task']['href'], path)} | {who} |")
+                lines.append("")
+        elif p.template == "home.html":
+            lines += [f"- {link(c['numeral'] + '、' + c['title'], c['href'], path)}（{c['tasks']} 项）" for c in ctx["chapters"]]
+        else:
+            raise ValueError(f"no Markdown for {p.template}")
+        out[path[: -len(".html")] + ".md"] = "\n".join(lines) + "\n"
+    out["search.md"] = "# 搜索\n\n在全部任务中搜索任务、单位或关键词。\n"
+    return out
+
+
 def mkdocs_project(pages: dict[str, str], where: Path) -> Path:
     docs = where / "docs"
     for path, text in pages.items():
@@ -172,24 +283,44 @@ def mkdocs_project(pages: dict[str, str], where: Path) -> Path:
     return where
 
 
-def hugo_project(pages: dict[str, str], where: Path) -> Path:
+def hugo_project(pages: dict[str, str], where: Path, every: dict | None = None) -> Path:
+    """A Hugo site of the Markdown pages. every (the report's issuer, title and chapters): the pages
+    are every_page_markdown's, built with uglyURLs at our paths and a layout with our site header
+    (title, search form, main navigation) and footer (source, chapter links); else markdown_pages',
+    with Hugo's pretty URLs and a bare layout."""
     content = where / "content"
     for path, text in pages.items():
         title, _, body = text.partition("\n")
-        body = body.replace(".md#", "/#").replace(".md)", "/)")  # Hugo's pretty URLs
-        target = content / ("_index.md" if path == "index.md" else path)
+        if every is None:
+            body = body.replace(".md#", "/#").replace(".md)", "/)")  # Hugo's pretty URLs
+        name = path[: -len("index.md")] + "_index.md" if path.endswith("index.md") else path
+        target = content / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f'---\ntitle: "{title[2:]}"\n---\n{body}', encoding="utf-8")
     layouts = where / "layouts" / "_default"
     layouts.mkdir(parents=True, exist_ok=True)
-    page = (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
-        "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
-    )
+    head = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
+    header = footer = ""
+    if every is not None:
+        nav = "".join(
+            f'<li><a href="{{{{ "{href}" | relURL }}}}">{label}</a></li>'
+            for href, label in (("index.html", "首页"), ("units/index.html", "责任单位"), ("matrix.html", "责任矩阵"),
+                                ("targets.html", "量化目标"), ("tasks.html", "全部任务"))
+        )  # fmt: skip
+        header = (
+            f'<header><a href="{{{{ "index.html" | relURL }}}}">{every["issuer"]}</a>'
+            f'<form role="search" action="{{{{ "tasks.html" | relURL }}}}"><input name="q" type="search"><button>搜索</button></form>'
+            f'<nav aria-label="主导航"><ul>{nav}</ul></nav></header><main>'
+        )
+        chapters = " · ".join(f'<a href="{{{{ "{href}" | relURL }}}}">{numeral}</a>' for href, numeral in every["chapters"])
+        footer = f'</main><footer><p>{every["issuer"]} · {every["title"]}</p><p>章节：{chapters}</p></footer>'
+    page = head + header + "<h1>{{ .Title }}</h1>{{ .Content }}" + footer + "</body></html>\n"
     (layouts / "single.html").write_text(page, encoding="utf-8")
     (layouts / "list.html").write_text(page, encoding="utf-8")
     (where / "config.toml").write_text(
-        'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n',
+        'baseURL = "/"\ntitle = "bench"\n'
+        + ("uglyURLs = true\n" if every is not None else "")
+        + 'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n',
         encoding="utf-8",
     )
     return where
@@ -319,18 +450,27 @@ def bench_size(
         row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
     if hugo:
-        proj = hugo_project(md, work / f"hugo-{label}")
-        t_h, c_h = [], []
-        timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)  # untimed first run, as for ours
-        for i in range(runs):
-            t, _, c = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
-            t_h.append(t)
-            c_h.append(c)
-            print(f"  {label}: hugo run {i + 1}/{runs}: {t:.2f} s", flush=True)
-        row["hugo_s"] = round(statistics.median(t_h), 3)
-        row["hugo_cpu_s"] = round(statistics.median(c_h), 3)
-        row["hugo_ratio"] = round(row["median_s"] / row["hugo_s"], 2)
-        shutil.rmtree(proj, ignore_errors=True)
+        for key, pages_md, every in (("hugo", md, None), ("hugo_all", None, report)):
+            if every is not None:  # every page we make, with our header and footer
+                pages_md = every_page_markdown(content)
+                row["hugo_all_pages"] = len(pages_md)
+                every = {
+                    "issuer": report.issuer,
+                    "title": report.title,
+                    "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
+                }
+            proj = hugo_project(pages_md, work / f"{key}-{label}", every)
+            t_h, c_h = [], []
+            timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)  # untimed first run, as for ours
+            for i in range(runs):
+                t, _, c = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
+                t_h.append(t)
+                c_h.append(c)
+                print(f"  {label}: {key} run {i + 1}/{runs}: {t:.2f} s", flush=True)
+            row[f"{key}_s"] = round(statistics.median(t_h), 3)
+            row[f"{key}_cpu_s"] = round(statistics.median(c_h), 3)
+            row[f"{key}_ratio"] = round(row["median_s"] / row[f"{key}_s"], 2)
+            shutil.rmtree(proj, ignore_errors=True)
     return row
 
 
@@ -339,6 +479,7 @@ def table(rows: list[dict]) -> str:
     head = [
         "size", "tasks", "units", "median s", "CPU s", "one-task edit s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
         "MkDocs s", "MkDocs / ours", "Hugo s", "Hugo CPU s", "ours / Hugo",
+        "Hugo, all pages s", "Hugo, all pages CPU s", "ours / Hugo, all pages",
     ]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -349,6 +490,7 @@ def table(rows: list[dict]) -> str:
             f"{r['largest_html']} ({r['largest_html_bytes'] / 1024:.0f} kB)",
             _or_dash(r, "mkdocs_s", "{:.2f}"), _or_dash(r, "mkdocs_ratio", "{:.1f}x"),
             _or_dash(r, "hugo_s", "{:.2f}"), _or_dash(r, "hugo_cpu_s", "{:.2f}"), _or_dash(r, "hugo_ratio", "{:.2f}x"),
+            _or_dash(r, "hugo_all_s", "{:.2f}"), _or_dash(r, "hugo_all_cpu_s", "{:.2f}"), _or_dash(r, "hugo_all_ratio", "{:.2f}x"),
         ]  # fmt: skip
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)

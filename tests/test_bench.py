@@ -1,0 +1,69 @@
+"""The benchmark's equivalent Markdown (bench/run.py): what MkDocs and Hugo are given to build beside
+us must be the pages the issue measured, and, for Hugo's second figure, every page we make with
+the same content. Hugo itself is not needed here (the benchmark installs it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+from util import ROOT, SEED, run_cli
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_issues_pages_are_one_per_chapter_and_unit(bench):
+    md = bench.markdown_pages(SEED)
+    assert len(md) == 8 + 59 + 1  # chapters, units, the index
+    assert "[第5项](../chapters/1.md#task-5) 一般公共预算收入增长6%以上。" in md["units/caizhengjinrongju.md"]
+
+
+def test_every_page_markdown_is_every_html_page_we_make(bench, tmp_path):
+    md = bench.every_page_markdown(SEED)
+    out = tmp_path / "site"
+    code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q")
+    assert code == 0, err
+    ours = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert len(ours) == 73  # 8 chapters, 59 units, the units index, home, matrix, tasks, targets, search
+    assert {path[: -len(".md")] + ".html" for path in md} == ours
+
+
+def test_every_page_markdown_carries_what_our_pages_show(bench):
+    md = bench.every_page_markdown(SEED)
+    unit = md["units/caizhengjinrongju.md"]
+    # 财政金融局: 2 tasks as lead, 5 as responsible, each with its units, linked from units/
+    assert unit.startswith("# 财政金融局\n\n部门 · 又称：财政局、金融局、财金局\n\n2 项牵头 · 5 项责任 · 7 项合计\n")
+    assert len(re.findall(r"^1\. \[第\d+项\]", unit, re.M)) == 7
+    assert "1. [第5项](../chapters/1.html#task-5) 一般公共预算收入增长6%以上。（责任单位：[财政金融局](caizhengjinrongju.html)）" in unit
+    assert "## 共同承担任务最多的单位" in unit
+    chapter = md["chapters/1.md"]
+    assert "**5.** 一般公共预算收入增长6%以上。\n\n- 责任单位：[财政金融局](../units/caizhengjinrongju.html)\n- 进展：未填报\n" in chapter
+    assert md["tasks.md"].count("\n- 进展：") == 143
+    matrix = md["matrix.md"].splitlines()
+    assert len([line for line in matrix if line.startswith("| [")]) == 59  # one row per unit
+    assert "| 6%以上 | 一般公共预算收入增长**6%以上** | [5](chapters/1.html#task-5) | [财政金融局](units/caizhengjinrongju.html) |" in md["targets.md"]
+    assert md["units/index.md"].count("\n| [") == 59
+
+
+def test_hugo_builds_every_page_with_our_header_and_footer(bench, tmp_path):
+    project = bench.hugo_project(
+        {"index.md": "# 首页\n\n正文\n", "units/index.md": "# 责任单位\n", "chapters/1.md": "# 一、目标\n"},
+        tmp_path / "hugo",
+        {"issuer": "济源市人民政府", "title": "责任分工", "chapters": [("chapters/1.html", "一")]},
+    )
+    assert "uglyURLs = true" in (project / "config.toml").read_text(encoding="utf-8")
+    assert sorted(p.relative_to(project / "content").as_posix() for p in (project / "content").rglob("*.md")) == [
+        "_index.md",
+        "chapters/1.md",
+        "units/_index.md",
+    ]
+    layout = (project / "layouts" / "_default" / "single.html").read_text(encoding="utf-8")
+    assert '<nav aria-label="主导航">' in layout and '<a href="{{ "matrix.html" | relURL }}">责任矩阵</a>' in layout
+    assert '<footer><p>济源市人民政府 · 责任分工</p><p>章节：<a href="{{ "chapters/1.html" | relURL }}">一</a></p></footer>' in layout
