@@ -3,13 +3,16 @@
 After the load, each page's context is made as always; its fingerprint is a hash of that context
 (pickled: every value the template sees), its path and template name, and a stamp of what renders
 it: the templates, reportsite's own code, and the Python, Jinja and MarkupSafe it runs on. A build
-records every page's fingerprint and the hash of its bytes in the output folder's `.reportsite` file.
-The next build into that folder takes a page's bytes from the previous site instead of rendering
-it when its fingerprint is the same and the file there still has the recorded hash (a file edited
-by hand is rendered again). So the output is byte for byte what a fresh build gives (tests), and a
-one-task edit of a 10k-task report renders a few pages instead of about 480 (the pages' jobs take
-half as long). Exports, the search index and PDFs are always made afresh. `--fresh` ignores the
-previous site.
+records every page's fingerprint, the hash of its bytes and their size in the output folder's
+`.reportsite` file. The next build into that folder takes a page from the previous site instead of
+rendering it when its fingerprint is the same and the file there is intact:
+- a file not written since the record (older than it, with the recorded size) is hard-linked into
+  the new site as it is, never read (copied where the file system has no hard links);
+- any other file is read and taken if it still has the recorded hash (a file edited by hand is
+  rendered again).
+So the output is byte for byte what a fresh build gives (tests), and a one-task edit of a 10k-task
+report renders a few pages instead of about 480 (the pages' jobs take half as long). Exports, the
+search index and PDFs are always made afresh. `--fresh` ignores the previous site.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ NOTE = "built by reportsite; this folder is replaced by the next build"
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous site: its folder and {page path: (fingerprint, hash of its bytes)}."""
+    """The previous site: its folder, {page path: (fingerprint, hash of its bytes, their size)} and
+    when its record was written (st_mtime_ns)."""
 
     folder: Path
-    pages: dict[str, tuple[str, str]]
+    pages: dict[str, tuple]
+    written_ns: int = 0
 
     def bytes_of(self, path: str, fingerprint: str | None) -> bytes | None:
         """The previous bytes of a page whose fingerprint is unchanged, if its file is intact."""
@@ -44,19 +49,34 @@ class Previous:
             return None
         return data if digest(data) == known[1] else None
 
+    def untouched(self, path: str, fingerprint: str | None) -> Path | None:
+        """The previous file of a page whose fingerprint is unchanged, if it has not been written since
+        the record was (older than the record, strictly: timestamps are coarse) and has its recorded
+        size; else None, and bytes_of() reads and checks it. A page reused this way is never read."""
+        known = self.pages.get(path)
+        if fingerprint is None or known is None or known[0] != fingerprint or len(known) < 3:
+            return None
+        file = self.folder / path
+        try:
+            st = file.stat()
+        except OSError:
+            return None
+        return file if st.st_size == known[2] and st.st_mtime_ns < self.written_ns else None
+
 
 @dataclass
 class Rendered:
     """A page group's job result: its files, their record and how many came from the previous site."""
 
-    files: list[tuple[str, bytes | None]]
-    record: dict[str, tuple[str, str]]
+    files: list[tuple[str, bytes | Path | None]]  # Path: a previous page's unchanged file
+    record: dict[str, tuple]
     reused: int
 
 
 def render_reusing(page_list: list, env, code: bytes, previous: Previous | None, in_place: bool = False) -> Rendered:
-    """(path, UTF-8 HTML) of each page: the previous site's bytes where the page's fingerprint is
-    unchanged and its file intact, else rendered (a big page's text is dropped as soon as it is
+    """(path, UTF-8 HTML) of each page: the previous site's file (its Path, when it was not written
+    since the record; the writer links it) or bytes where the page's fingerprint is unchanged and its
+    file intact, else rendered (a big page's text is dropped as soon as it is
     encoded, instead of holding every page twice). in_place: the previous site is the output itself
     (serve), so an unchanged page is (path, None): its file stays as it is."""
     from .pages import render
@@ -64,32 +84,42 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None,
     files, record, reused = [], {}, 0
     for p in page_list:
         fp = fingerprint(code, p)
-        data = previous.bytes_of(p.path, fp) if previous is not None else None
+        data: bytes | Path | None = None
+        if previous is not None:
+            data = previous.untouched(p.path, fp)  # the previous file, linked into the new site
+            if data is None:
+                data = previous.bytes_of(p.path, fp)
         if data is None:
             data = render([p], env)[p.path].encode("utf-8")
             if fp is not None:
-                record[p.path] = (fp, digest(data))
+                record[p.path] = (fp, digest(data), len(data))
         else:
             reused += 1
-            record[p.path] = previous.pages[p.path]  # its bytes were just checked against this hash
+            record[p.path] = previous.pages[p.path][:2] + (previous.pages[p.path][2:] or (len(data),))
             if in_place:
-                data = None
+                data = None  # its file stays as it is
         files.append((p.path, data))
     return Rendered(files, record, reused)
 
 
 def read_previous(out: Path) -> Previous | None:
-    """The record of the site in `out`, if reportsite built it (any other or damaged record: None)."""
+    """The record of the site in `out`, if reportsite built it (any other or damaged record: None).
+    A record without sizes (reportsite before 2026-11-29) still serves, through bytes_of()."""
     try:
-        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        pages = {str(path): (str(fp), str(h)) for path, (fp, h) in record["pages"].items()}
+        marker = out / MARKER
+        written_ns = marker.stat().st_mtime_ns
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        pages = {}
+        for path, known in record["pages"].items():
+            fp, h, *size = known
+            pages[str(path)] = (str(fp), str(h), int(size[0])) if size else (str(fp), str(h))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Previous(out, pages)
+    return Previous(out, pages, written_ns)
 
 
-def record(pages: dict[str, tuple[str, str]]) -> str:
-    """The `.reportsite` file's text: the note and every page's (fingerprint, hash of its bytes)."""
+def record(pages: dict[str, tuple]) -> str:
+    """The `.reportsite` file's text: the note and every page's (fingerprint, hash of its bytes, size)."""
     lines = [f"{json.dumps(path)}: {json.dumps(list(pages[path]))}" for path in sorted(pages)]
     return '{"note": ' + json.dumps(NOTE) + ',\n"pages": {\n' + ",\n".join(lines) + "\n}}\n"
 

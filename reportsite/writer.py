@@ -34,14 +34,16 @@ class Site:
         self._made: set[Path] = set()
         self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
-    def add(self, path: str, content: str | bytes) -> None:
+    def add(self, path: str, content: str | bytes | Path) -> None:
+        """A file's text or bytes; or a Path: an unchanged page's file in the previous site (reuse.py),
+        hard-linked into a staged site (copied where the file system has no links)."""
         if not _SAFE_PATH.match(path) or ".." in path.split("/"):
             raise ValueError(f"refusing to write outside the output folder or a non-ASCII path: {path!r}")
         if path in self.files:
             raise ValueError(f"two outputs write the same file: {path}")
         data = content.encode("utf-8") if isinstance(content, str) else content
         if self.folder is None:
-            self.files[path] = data
+            self.files[path] = data.read_bytes() if isinstance(data, Path) else data
             return
         self._maybe_pause()
         _write(self.folder, path, data, self._made)
@@ -126,11 +128,17 @@ def _test_pause(tmp: Path) -> None:
     time.sleep(float(os.environ[TEST_PAUSE]))
 
 
-def _write(folder: Path, path: str, data: bytes, made: set[Path]) -> None:
+def _write(folder: Path, path: str, data: bytes | Path, made: set[Path]) -> None:
     target = folder / path
     if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
+    if isinstance(data, Path):  # a previous page, unchanged: the same file, not read and written again
+        try:
+            os.link(data, target)
+            return
+        except OSError:  # e.g. FAT or exFAT (a USB stick): no hard links
+            data = data.read_bytes()
     target.write_bytes(data)
 
 

@@ -114,3 +114,47 @@ def test_serve_reuses_the_pages_of_the_site_it_serves(seed_copy, tmp_path):
     fresh = tmp_path / "fresh"
     build(seed_copy, fresh, "--fresh")
     assert folder_files(out) == folder_files(fresh)
+
+
+def test_an_unchanged_page_is_linked_from_the_previous_site_not_written_again(seed_copy, tmp_path):
+    out = tmp_path / "site"
+    build(seed_copy, out)
+    inode = {name: (out / "chapters" / name).stat().st_ino for name in ("1.html", "2.html")}
+    text = seed_copy.read_text(encoding="utf-8")
+    seed_copy.write_text(text.replace("一般公共预算收入增长6%以上。", "一般公共预算收入增长7%以上。"), encoding="utf-8")
+    build(seed_copy, out, "-j", "2")
+    assert (out / "chapters" / "2.html").stat().st_ino == inode["2.html"]  # task 5 is not on it: the same file
+    assert (out / "chapters" / "1.html").stat().st_ino != inode["1.html"]  # rendered again
+    assert (out / "chapters" / "2.html").stat().st_nlink == 1  # the previous site is gone
+
+
+def test_without_hard_links_unchanged_pages_are_copied(seed_copy, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(seed_copy, out)
+    inode = (out / "chapters" / "2.html").stat().st_ino
+
+    def no_links(src, dst, *args, **kwargs):  # as on FAT or exFAT (a USB stick)
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert f"({SEED_PAGES} unchanged pages reused)" in build(seed_copy, out, "-j", "1")
+    assert (out / "chapters" / "2.html").stat().st_ino != inode
+    build(seed_copy, fresh, "--fresh")
+    assert folder_files(out) == folder_files(fresh)
+
+
+def test_a_record_without_sizes_still_serves(seed_copy, tmp_path):
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(seed_copy, out)
+    marker = out / ".reportsite"
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    assert all(len(known) == 3 for known in data["pages"].values())  # fingerprint, hash, size
+    assert data["pages"]["chapters/2.html"][2] == (out / "chapters" / "2.html").stat().st_size
+    data["pages"] = {path: known[:2] for path, known in data["pages"].items()}  # as reportsite wrote it before
+    marker.write_text(json.dumps(data), encoding="utf-8")
+    assert f"({SEED_PAGES} unchanged pages reused)" in build(seed_copy, out)
+    build(seed_copy, fresh, "--fresh")
+    assert folder_files(out) == folder_files(fresh)  # the record has its sizes again
