@@ -105,7 +105,10 @@ class _Checker:
         if not isinstance(node, Map):
             self.error(node, f"{what} must be {TYPE_WORDS['map']}, not {_describe(node)}")
             return None
-        by_key = {f.key: f for f in fields}
+        by_key = _BY_KEY.get(id(fields))
+        if by_key is None or by_key[0] is not fields:  # made once per tuple of fields (module constants)
+            by_key = _BY_KEY[id(fields)] = (fields, {f.key: f for f in fields})
+        by_key = by_key[1]
         out: dict = {"@": node}
         for key, value in node.pairs:
             name = str(key.value)
@@ -161,7 +164,7 @@ class _Checker:
                 return _BAD
             out = []
             for item in node.items:
-                v = self.value(item, Field("", "str"), f"a name in {what}")
+                v = self.value(item, _NAME, f"a name in {what}")
                 if v is not _BAD:
                     out.append((v, item))
             return out
@@ -191,6 +194,8 @@ class _Checker:
 
 
 _BAD = object()
+_NAME = Field("", "str")  # an item of a str_list
+_BY_KEY: dict[int, tuple] = {}  # id(fields) -> (fields, {key: field}): mapping()'s lookup
 
 
 def _item_label(key: str, i: int, item: Node, parent: str) -> str:
