@@ -88,13 +88,15 @@ class Preview:
     def rebuild(self) -> bool:
         from .cli import display_path
         from .loader import load
+        from .parallel import gc_paused
         from .reuse import read_previous
         from .site import build_site
         from .writer import sync
 
         started = time.perf_counter()
         try:
-            report, warnings = load(str(self.content), display_path(str(self.content)))
+            with gc_paused():  # as build does: millions of objects and no garbage cycles
+                report, warnings = load(str(self.content), display_path(str(self.content)))
             for w in warnings:
                 self.log(str(w), file=sys.stderr)
             previous = None if self.fresh else read_previous(self.out)  # unchanged pages are reused

@@ -160,3 +160,28 @@ def test_user_cache_changes_nothing(tmp_path, monkeypatch):
     saved = pinyin.read_text(encoding="utf-8")
     assert '"0:住房和城乡建设局": ["zhu", "fang", "he", "cheng", "xiang", "jian", "she", "ju"]' in saved
     assert list((tmp_path / "cache" / "templates").iterdir())
+
+
+def test_gc_pause_and_freeze_nest_and_leave_everything_collectable():
+    import gc
+
+    from reportsite.parallel import gc_frozen, gc_paused
+
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    with gc_frozen():
+        made = [[i] for i in range(1000)]  # tracked objects made inside the freeze
+        assert gc.get_freeze_count() > 0
+        with gc_frozen():  # nested: the outer one's freeze holds
+            pass
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with gc_paused():
+            assert not gc.isenabled()
+            more = [[i] for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + 1000  # joined the frozen objects, not scanned again
+    assert gc.get_freeze_count() == 0  # collectable again after the outermost freeze (serve builds many times)
+    with gc_paused():
+        last = [[i] for i in range(1000)]
+    assert gc.get_freeze_count() == 0 and gc.isenabled()  # outside a freeze: moved to the oldest generation
+    assert gc.is_tracked(last[0]) and len(made) == len(more) == 1000
