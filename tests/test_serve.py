@@ -162,3 +162,25 @@ def test_serve_on_two_processes_locates_a_template_mistake_and_recovers(preview)
     _save(preview["content"], MINIMAL.replace("第一项任务。", "第一项任务已修改。"))
     _wait(lambda: _state(base)["error"] is None)
     _wait(lambda: "第一项任务已修改。" in _get(base + "chapters/1.html")[1])
+
+
+def test_serve_loads_the_content_without_the_cyclic_collector(tmp_path, monkeypatch):
+    """As build does: the load makes millions of objects at 100k tasks and no garbage cycles (a
+    one-task edit at 10k tasks rebuilt in 2.2 s instead of 1.35 s with the collector on)."""
+    import gc
+
+    from reportsite import loader
+    from reportsite.serve import Preview
+
+    content = write(tmp_path, MINIMAL)
+    seen = []
+    real = loader.load
+
+    def load(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load", load)
+    preview = Preview(content, ROOT / "templates", tmp_path / "site", log=lambda *a, **k: None)
+    assert preview.rebuild() and preview.rebuild()
+    assert seen == [False, False] and gc.isenabled()
