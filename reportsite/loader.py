@@ -105,10 +105,10 @@ class _Checker:
         if not isinstance(node, Map):
             self.error(node, f"{what} must be {TYPE_WORDS['map']}, not {_describe(node)}")
             return None
-        by_key = _BY_KEY.get(id(fields))
-        if by_key is None or by_key[0] is not fields:  # made once per tuple of fields (module constants)
-            by_key = _BY_KEY[id(fields)] = (fields, {f.key: f for f in fields})
-        by_key = by_key[1]
+        known = _BY_KEY.get(id(fields))
+        if known is None or known[0] is not fields:  # made once per tuple of fields (module constants)
+            known = _BY_KEY[id(fields)] = (fields, {f.key: f for f in fields})
+        by_key = known[1]
         out: dict = {"@": node}
         for key, value in node.pairs:
             name = str(key.value)

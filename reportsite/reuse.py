@@ -95,7 +95,8 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None,
                 record[p.path] = (fp, digest(data), len(data))
         else:
             reused += 1
-            record[p.path] = previous.pages[p.path][:2] + (previous.pages[p.path][2:] or (len(data),))
+            known = previous.pages[p.path]  # its file was just checked against it
+            record[p.path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
             if in_place:
                 data = None  # its file stays as it is
         files.append((p.path, data))
