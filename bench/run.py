@@ -293,7 +293,7 @@ def hugo_project(pages: dict[str, str], where: Path, every: dict | None = None) 
         title, _, body = text.partition("\n")
         if every is None:
             body = body.replace(".md#", "/#").replace(".md)", "/)")  # Hugo's pretty URLs
-        name = path[: -len("index.md")] + "_index.md" if path.endswith("index.md") else path
+        name = path[: -len("index.md")] + "_index.md" if path.rsplit("/", 1)[-1] == "index.md" else path
         target = content / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f'---\ntitle: "{title[2:]}"\n---\n{body}', encoding="utf-8")
