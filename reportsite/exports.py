@@ -271,7 +271,7 @@ def wrapped(text: str) -> bool:
 
 
 def workbook_bytes(report: Report, rows: dict[int, list] | None = None) -> bytes:
-    """tasks.xlsx through reportsite.xlsx (the bytes XlsxWriter writes in constant_memory mode, at a
+    """tasks.xlsx through reportsite.xlsx (the bytes XlsxWriter writes, shared strings and all, at a
     fraction of the time). Same bytes for the same input: the dates come from the report, never the
     clock, and the zip entries have a fixed timestamp."""
     day = report.extra.get("as_of") or _dt.date(report.year, 1, 1)

@@ -1,6 +1,6 @@
 """reportsite.xlsx against its oracle: every XML part of the workbook is the bytes XlsxWriter writes
-(constant_memory, the options tasks.xlsx used with it) for the seed, the progress fixture, a hostile
-report and hostile sheets; the zip is well formed and the same bytes on every run."""
+(shared strings, its default; the options tasks.xlsx used with it) for the seed, the progress
+fixture, a hostile report and hostile sheets; the zip is well formed and the same bytes on every run."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ CREATED = dt.datetime(2021, 6, 30)
 
 
 def xlsxwriter_bytes(sheets: list[xlsx.Sheet], title: str, author: str, created: dt.datetime, wrap) -> bytes:
-    """The oracle: the same sheets through XlsxWriter, as exports.workbook_bytes wrote them before."""
+    """The oracle: the same sheets through XlsxWriter (its default: shared strings), as
+    exports.workbook_bytes wrote them before reportsite.xlsx."""
     import xlsxwriter
 
     raw = io.BytesIO()
     options = {
-        "constant_memory": True,
+        "constant_memory": False,
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
@@ -145,8 +146,10 @@ def test_hostile_report_workbook_is_xlsxwriters(tmp_path):
     core = dict(parts(ours))["docProps/core.xml"].decode()
     assert "<dc:title>测试&lt;&amp;&gt;\"'报告_x0002_</dc:title>" in core
     sheet = dict(parts(ours))["xl/worksheets/sheet1.xml"].decode()
+    strings = dict(parts(ours))["xl/sharedStrings.xml"].decode()
     escaped = "=第一_x0001_项_x001F_任务_x005F_x0041_ _xFFFE__xFFFF_ &lt;&amp;&gt;\"'"
-    assert f'<c r="D2" s="2" t="inlineStr"><is><t>{escaped}' in sheet
+    index = strings.split("<si>").index(next(si for si in strings.split("<si>") if si.startswith(f"<t>{escaped}"))) - 1
+    assert f'<c r="D2" s="2" t="s"><v>{index}</v></c>' in sheet
 
 
 @pytest.mark.parametrize("wrap", [exports.wrapped, lambda s: False])
@@ -163,23 +166,32 @@ def test_rich_text_lookalike_is_escaped():
     (a broken file for plain text); here it is text like any other: the one difference."""
     s = xlsx.Sheet("表", ["h"], [10], [["<r>x</r>"]], 1)
     data = dict(parts(xlsx.workbook([s], title="t", author="a", created=CREATED)))
-    cell = '<c r="A2" t="inlineStr"><is><t>&lt;r&gt;x&lt;/r&gt;</t></is></c>'
-    assert cell in data["xl/worksheets/sheet1.xml"].decode()
+    assert '<c r="A2" t="s"><v>1</v></c>' in data["xl/worksheets/sheet1.xml"].decode()
+    assert "<si><t>h</t></si><si><t>&lt;r&gt;x&lt;/r&gt;</t></si></sst>" in data["xl/sharedStrings.xml"].decode()
 
 
-def excel_text(s: str) -> str:
-    """A cell's text as Excel shows it: the _xHHHH_ escapes decoded (openpyxl leaves them)."""
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), s)
+def excel_texts(data: bytes) -> dict[str, str]:
+    """openpyxl's value of each shared string -> the text Excel shows: its _xHHHH_ escapes decoded
+    in one pass (openpyxl only drops "x005F_" from them)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ET.fromstring(dict(parts(data))["xl/sharedStrings.xml"])
+    raw = ["".join(t.text or "" for t in si.iter(ns + "t")) for si in root.iter(ns + "si")]
+    texts = {t.replace("x005F_", ""): re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), t) for t in raw}
+    assert len(texts) == len(raw)  # no two read the same in openpyxl
+    return texts
 
 
 def test_hostile_sheets_read_back():
     data = xlsx.workbook(hostile_sheets(), title="t", author="a", created=CREATED, wrap=exports.wrapped)
+    excel = excel_texts(data)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["任务&'名称", "空", "数字"]
     ws = wb["任务&'名称"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F13" and ws.max_row == 13
     assert [c.value for c in ws[1]] == ["编号", None, "名 称", "<&>", "=公式", "x" * 40] and ws["A1"].font.b
-    got = [excel_text(v) if isinstance(v, str) else v for r in ws.iter_rows(min_row=2, values_only=True) for v in r]
+    got = [excel[v] if isinstance(v, str) else v for r in ws.iter_rows(min_row=2, values_only=True) for v in r]
     expected = [v if v != "" else None for v in HOSTILE_VALUES]
     expected = [v[:32_767] if isinstance(v, str) and v.isascii() else v for v in expected]
     expected = [float(f"{v:.16G}") if isinstance(v, int) else v for v in expected]  # 2**53 + 1 is a float there
@@ -235,6 +247,8 @@ def test_mistakes_are_reported():
         make(sheet(rows=[[1, 2, 3]]))
     with pytest.raises(ValueError, match="sheet 表: the last row has no value"):
         make(sheet(rows=[[1, 2], ["", None]], count=2))
+    with pytest.raises(ValueError, match="text in the rows but not in any header"):
+        make(sheet(header=["", ""], rows=[[1, "x"]]))
     with pytest.raises(ValueError, match="sheet 表: 1 widths for 2 columns"):
         make(sheet(widths=[1]))
     with pytest.raises(ValueError, match="not a sheet name for Excel: 'a/b'"):
