@@ -123,11 +123,8 @@ def folder_stats(folder: Path) -> dict:
 # ---------------------------------------------------------------- the same pages as Markdown
 
 
-def markdown_pages(content: Path) -> dict[str, str]:
+def markdown_pages(report) -> dict[str, str]:
     """One Markdown page per chapter and per unit, like our chapter and unit pages."""
-    from reportsite.loader import load
-
-    report, _ = load(str(content))
     slug = {u.name: u.slug for u in report.units}
     out: dict[str, str] = {}
 
@@ -165,7 +162,7 @@ def markdown_pages(content: Path) -> dict[str, str]:
     return out
 
 
-def every_page_markdown(content: Path) -> dict[str, str]:
+def every_page_markdown(report) -> dict[str, str]:
     """Every HTML page we make (our page groups, split as ours are, and search.html), as Markdown
     at the same path (.md for .html) with the same content: each task's text and units wherever
     ours shows it (chapters, task lists, unit pages), the unit pages' partners and members, the
@@ -174,9 +171,7 @@ def every_page_markdown(content: Path) -> dict[str, str]:
     Beside markdown_pages (the issue's measure, one page per chapter and per unit), this is Hugo
     doing the pages' share of what our build does; it makes no exports or search index."""
     from reportsite import pages, progress
-    from reportsite.loader import load
 
-    report, _ = load(str(content))
     sc = pages.SiteContext(report)
     made = [p for group in pages.GROUPS for p in pages.group_pages(report, group, sc)]
     progress.decorate(made, report)
@@ -435,7 +430,7 @@ def bench_size(
     }
     shutil.rmtree(out, ignore_errors=True)
     if mkdocs or hugo:
-        md = markdown_pages(content)
+        md = markdown_pages(report)
         row["equivalent_pages"] = len(md)
     if mkdocs and len(report.tasks) <= MKDOCS_MAX:
         proj = mkdocs_project(md, work / f"mkdocs-{label}")
@@ -450,16 +445,15 @@ def bench_size(
         row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
     if hugo:
-        for key, pages_md, every in (("hugo", md, None), ("hugo_all", None, report)):
-            if every is not None:  # every page we make, with our header and footer
-                pages_md = every_page_markdown(content)
-                row["hugo_all_pages"] = len(pages_md)
-                every = {
-                    "issuer": report.issuer,
-                    "title": report.title,
-                    "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
-                }
-            proj = hugo_project(pages_md, work / f"{key}-{label}", every)
+        every = every_page_markdown(report)  # every page we make, with our header and footer
+        row["hugo_all_pages"] = len(every)
+        layout = {
+            "issuer": report.issuer,
+            "title": report.title,
+            "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
+        }
+        for key, pages_md, site_layout in (("hugo", md, None), ("hugo_all", every, layout)):
+            proj = hugo_project(pages_md, work / f"{key}-{label}", site_layout)
             t_h, c_h = [], []
             timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)  # untimed first run, as for ours
             for i in range(runs):

@@ -38,10 +38,15 @@ class Previous:
     pages: dict[str, tuple]
     written_ns: int = 0
 
+    def _known(self, path: str, fingerprint: str | None) -> tuple | None:
+        """The page's record, if its fingerprint is unchanged."""
+        known = self.pages.get(path)
+        return known if fingerprint is not None and known is not None and known[0] == fingerprint else None
+
     def bytes_of(self, path: str, fingerprint: str | None) -> bytes | None:
         """The previous bytes of a page whose fingerprint is unchanged, if its file is intact."""
-        known = self.pages.get(path)
-        if fingerprint is None or known is None or known[0] != fingerprint:
+        known = self._known(path, fingerprint)
+        if known is None:
             return None
         try:
             data = (self.folder / path).read_bytes()
@@ -53,8 +58,8 @@ class Previous:
         """The previous file of a page whose fingerprint is unchanged, if it has not been written since
         the record was (older than the record, strictly: timestamps are coarse) and has its recorded
         size; else None, and bytes_of() reads and checks it. A page reused this way is never read."""
-        known = self.pages.get(path)
-        if fingerprint is None or known is None or known[0] != fingerprint or len(known) < 3:
+        known = self._known(path, fingerprint)
+        if known is None or len(known) < 3:  # an older record: no size
             return None
         file = self.folder / path
         try:

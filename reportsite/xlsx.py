@@ -270,7 +270,6 @@ def _sheet_xml(sheet: Sheet, selected: bool, cells: _Cells) -> Iterator[str]:
         "<sheetData>",
     ]
     row = ['<row r="1"' + SPAN + ">"]
-    first = last = -1
     for j, v in enumerate(sheet.header):
         if not isinstance(v, str):
             raise TypeError(f"sheet {sheet.name}: a header holds text, not {type(v).__name__}")
@@ -279,10 +278,9 @@ def _sheet_xml(sheet: Sheet, selected: bool, cells: _Cells) -> Iterator[str]:
             cells.count += 1
         else:
             row.append(f'<c r="{_col(j)}1" s="1"/>')  # a blank cell with the bold format
-        first, last = (j if first < 0 else first), j
     row.append("</row>")
     buf: list[str] = ["".join(row)]  # the rows of the current block of 16, or of a chunk before it
-    span = (first, last) if first >= 0 else None
+    span = (0, n - 1)  # every header column has a cell (_last_cell refused a sheet without columns)
     yield "".join(head)
     starts = ['<c r="' + _col(j) for j in range(n)]
     runs: dict[tuple[int, int], tuple[list, list[str], int, int, int]] = {}  # see _run
