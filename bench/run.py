@@ -389,19 +389,20 @@ def bench_size(
         print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
     steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
     edits = []
-    if label != "seed-pdf":  # the clerk's rebuild after editing one task: unchanged pages reused
-        # one file edited in place, as a clerk does, first built untimed as it is (the previous build)
-        edited = work / f"edit-{label}" / content.name
-        edited.parent.mkdir(exist_ok=True)
-        shutil.copyfile(content, edited)
-        if (content.parent / "progress").is_dir():  # the progress reports beside it, if any
-            shutil.copytree(content.parent / "progress", edited.parent / "progress", dirs_exist_ok=True)
-        timed([*base, "--content", str(edited)], cwd=ROOT)
-        for i, text in enumerate(edited_texts(content, runs)):
-            edited.write_text(text, encoding="utf-8")
-            t, _, c = timed([*base, "--content", str(edited)], cwd=ROOT)
-            edits.append((t, c))
-            print(f"  {label}: rebuild after a one-task edit {i + 1}/{runs}: {t:.2f} s", flush=True)
+    # the clerk's rebuild after editing one task: unchanged pages (and PDFs: seed-pdf) reused
+    # one file edited in place, as a clerk does, first built untimed as it is (the previous build)
+    edit_cmd = [*base, "--pdf"] if label == "seed-pdf" else base
+    edited = work / f"edit-{label}" / content.name
+    edited.parent.mkdir(exist_ok=True)
+    shutil.copyfile(content, edited)
+    if (content.parent / "progress").is_dir():  # the progress reports beside it, if any
+        shutil.copytree(content.parent / "progress", edited.parent / "progress", dirs_exist_ok=True)
+    timed([*edit_cmd, "--content", str(edited)], cwd=ROOT)
+    for i, text in enumerate(edited_texts(content, runs)):
+        edited.write_text(text, encoding="utf-8")
+        t, _, c = timed([*edit_cmd, "--content", str(edited)], cwd=ROOT)
+        edits.append((t, c))
+        print(f"  {label}: rebuild after a one-task edit {i + 1}/{runs}: {t:.2f} s", flush=True)
     from reportsite.loader import load
 
     report, _ = load(str(content))

@@ -183,9 +183,8 @@ def run(args) -> int:
         timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        reused = f" ({site.reused} unchanged pages reused)" if site.reused else ""
         print(
-            f"built {display_path(str(out))}/: {len(site.files)} files{reused}, {len(report.tasks)} tasks, "
+            f"built {display_path(str(out))}/: {len(site.files)} files{site.reused_note()}, {len(report.tasks)} tasks, "
             f"{len(report.units)} units in {elapsed:.2f} s"
         )
     return 0

@@ -79,12 +79,12 @@ def _weasyprint_missing(exc: Exception) -> UsageError:
     )
 
 
-def installed_families(families: tuple[str, ...]) -> set[str]:
-    """The subset of `families` that fontconfig resolves to itself (not to a fallback font)."""
+def _matches(families: tuple[str, ...]) -> dict[str, tuple[list[str], str | None]]:
+    """What fontconfig gives for each family: the family names of its match and the font's file."""
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()
-    found = set()
+    out = {}
     try:
         for family in families:
             pattern = fontconfig.FcPatternCreate()
@@ -97,16 +97,37 @@ def installed_families(families: tuple[str, ...]) -> set[str]:
             if match == ffi.NULL:
                 continue
             value = ffi.new("FcChar8 **")
-            n = 0
+            names, n = [], 0
             while fontconfig.FcPatternGetString(match, b"family", n, value) == 0:  # FcResultMatch
-                if ffi.string(value[0]).decode("utf-8", "replace").lower() == family.lower():
-                    found.add(family)
-                    break
+                names.append(ffi.string(value[0]).decode("utf-8", "replace"))
                 n += 1
+            file = None
+            if fontconfig.FcPatternGetString(match, b"file", 0, value) == 0:
+                file = ffi.string(value[0]).decode("utf-8", "surrogateescape")
             fontconfig.FcPatternDestroy(match)
+            out[family] = (names, file)
     finally:
         fontconfig.FcConfigDestroy(config)
-    return found
+    return out
+
+
+def installed_families(families: tuple[str, ...]) -> set[str]:
+    """The subset of `families` that fontconfig resolves to itself (not to a fallback font)."""
+    matches = _matches(families)
+    return {f for f in families if f in matches and f.lower() in (n.lower() for n in matches[f][0])}
+
+
+def font_files(families: tuple[str, ...] = (SERIF, SANS)) -> list[tuple[str, int, int]]:
+    """The font files the PDFs are set in, as (path, size, mtime in ns): part of each PDF's
+    fingerprint, so that updated fonts make new PDFs."""
+    out = []
+    for _names, file in _matches(families).values():
+        try:
+            st = os.stat(file) if file else None
+        except OSError:
+            st = None
+        out.append((file or "?", st.st_size if st else -1, st.st_mtime_ns if st else -1))
+    return out
 
 
 def check_available(families: tuple[str, ...] | None = None) -> None:
@@ -312,19 +333,62 @@ def render_documents(report: Report, templates: Path) -> list[tuple[str, str]]:
     return docs
 
 
+def stamp(code: bytes, css: list[str]) -> bytes:
+    """What turns a PDF's HTML into its bytes, hashed: `code` (reuse.stamp: the templates and
+    reportsite's code), the stylesheets, WeasyPrint's and pydyf's versions and the font files."""
+    import hashlib
+
+    import pydyf
+    import weasyprint
+
+    h = hashlib.blake2b(code, digest_size=16)
+    h.update(f"\0{weasyprint.__version__}\0{pydyf.__version__}\0".encode())
+    for c in css:
+        h.update(c.encode("utf-8") + b"\0")
+    for file, size, mtime in font_files():
+        h.update(f"{file}\0{size}\0{mtime}\0".encode("utf-8", "surrogateescape"))
+    return h.digest()
+
+
 def render_pdfs(
     report: Report,
     templates: Path,
     progress: Progress | None = None,
     workers: int | None = None,
     fonts: str | None = None,
-) -> dict[str, bytes]:
-    """Every PDF of the build, path -> bytes; raises MissingGlyphs rather than print boxes."""
+    previous=None,
+    code: bytes | None = None,
+):
+    """Every PDF of the build, as a reuse.Rendered: (path, bytes) in path order, their record and how
+    many came from the previous site; raises MissingGlyphs rather than print boxes.
+
+    previous (reuse.Previous): a PDF whose fingerprint (its HTML and the stamp() of what makes it)
+    is recorded there, with its file intact, is taken from it (a Path: linked) instead of being made
+    again by WeasyPrint; progress then counts only the PDFs made."""
+    from .reuse import Rendered, digest
+    from .reuse import stamp as code_stamp
+
     docs = render_documents(report, templates)
     css = stylesheets(templates, font_css() if fonts is None else fonts)
-    jobs = [(path, html, css) for path, html in docs]
-    workers = workers or min(2, os.cpu_count() or 1)
-    results: dict[str, bytes] = {}
+    made_by = stamp(code_stamp(templates) if code is None else code, css)
+    results: dict[str, bytes | Path] = {}
+    record: dict[str, tuple] = {}
+    fingerprints: dict[str, str] = {}
+    jobs = []
+    for path, html in docs:
+        fp = digest(made_by + path.encode() + b"\0" + html.encode("utf-8"))
+        data = None
+        if previous is not None:
+            data = previous.untouched(path, fp) or previous.bytes_of(path, fp)
+        if data is None:
+            fingerprints[path] = fp
+            jobs.append((path, html, css))
+        else:
+            results[path] = data
+            known = previous.pages[path]
+            record[path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
+    reused = len(results)
+    workers = min(workers or min(2, os.cpu_count() or 1), len(jobs))
     missing: dict[str, list[str]] = {}
     others: dict[str, list[str]] = {}
     done = 0
@@ -338,6 +402,7 @@ def render_pdfs(
             else:  # e.g. a CSS property WeasyPrint ignores after someone edits the templates
                 others.setdefault(w, []).append(path)
         results[path] = data
+        record[path] = (fingerprints[path], digest(data), len(data))
         done += 1
         if progress:
             progress(done, len(jobs))
@@ -349,7 +414,7 @@ def render_pdfs(
         import multiprocessing
 
         # spawn, not fork: the caller may run threads (a test's browser), and fork would copy their locks
-        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)), initializer=_worker_start)
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start)
         try:
             for result in pool.imap_unordered(_job, jobs):  # in order of submission: the handout (longest) first
                 collect(*result)
@@ -364,7 +429,7 @@ def render_pdfs(
         print(f"warning: {min(paths)}{more}: WeasyPrint: {w}", file=sys.stderr)
     if missing:
         raise MissingGlyphs({c: sorted(set(p)) for c, p in missing.items()})
-    return dict(sorted(results.items()))
+    return Rendered(sorted(results.items()), record, reused)
 
 
 def terminal_progress(stream=None) -> Progress:

@@ -11,8 +11,9 @@ rendering it when its fingerprint is the same and the file there is intact:
 - any other file is read and taken if it still has the recorded hash (a file edited by hand is
   rendered again).
 So the output is byte for byte what a fresh build gives (tests), and a one-task edit of a 10k-task
-report renders a few pages instead of about 480 (the pages' jobs take half as long). Exports, the
-search index and PDFs are always made afresh. `--fresh` ignores the previous site.
+report renders a few pages instead of about 480 (the pages' jobs take half as long). PDFs are
+reused the same way, by a fingerprint of their HTML and of what makes them (pdf.render_pdfs); the
+exports and the search index are always made afresh. `--fresh` ignores the previous site.
 """
 
 from __future__ import annotations

@@ -124,9 +124,9 @@ class Preview:
             self._set(text)
             return False
         elapsed = time.perf_counter() - started
-        reused = f" ({site.reused} unchanged pages reused)" if site.reused else ""
         self.log(
-            f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed{reused}"
+            f"rebuilt in {elapsed:.2f} s: {written} file{'s' if written != 1 else ''} rewritten, {removed} removed"
+            f"{site.reused_note()}"
         )
         self._set(None)
         return True

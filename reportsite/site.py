@@ -23,7 +23,8 @@ def build_site(
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
     each file as it comes, while the other jobs still run).
     previous: the previous site (reuse.read_previous): its pages are reused where nothing they show
-    changed (reuse.py). Every page's fingerprint goes into site.pages either way.
+    changed (reuse.py), and its PDFs where their HTML and what makes them are the same (pdf.py).
+    Every page's and PDF's fingerprint goes into site.pages either way.
     in_place: the previous site is the output folder that writer.sync() will update (serve): an
     unchanged page is not even read back into the site (its path maps to None)."""
     from . import exports, pages, reuse, search
@@ -70,8 +71,11 @@ def build_site(
         note(name, seconds)
     if pdf:
         with step("PDF handouts"):
-            for path, data in handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs).items():
+            made = handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs, previous=previous, code=code)
+            for path, data in made.files:
                 site.add(path, data)
+            site.pages.update(made.record)
+            site.reused_pdfs += made.reused
     assets = templates / "assets"
     for f in sorted(assets.rglob("*")):
         if f.is_file():

@@ -29,8 +29,9 @@ class Site:
     def __init__(self, folder: Path | None = None) -> None:
         self.files: dict[str, bytes | None] = {}
         self.folder = folder
-        self.pages: dict[str, tuple[str, str]] = {}  # page path: (fingerprint, hash of its bytes): reuse.py
+        self.pages: dict[str, tuple] = {}  # page or PDF path: (fingerprint, hash of its bytes, size): reuse.py
         self.reused = 0  # pages whose bytes came from the previous site
+        self.reused_pdfs = 0  # and PDFs (pdf.render_pdfs)
         self._made: set[Path] = set()
         self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
@@ -65,6 +66,15 @@ class Site:
 
     def __contains__(self, path: str) -> bool:
         return path in self.files
+
+    def reused_note(self) -> str:
+        """' (72 unchanged pages and 60 unchanged PDFs reused)', or '' when nothing was reused."""
+        parts = [
+            f"{n} unchanged {what}{'' if n == 1 else 's'}"
+            for n, what in ((self.reused, "page"), (self.reused_pdfs, "PDF"))
+            if n
+        ]
+        return f" ({' and '.join(parts)} reused)" if parts else ""
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> None:

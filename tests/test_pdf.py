@@ -408,3 +408,65 @@ def test_print_matrix_on_landscape_pages_with_header_row(page, seed_site, seed_r
     assert len(with_rows) >= 2 and with_rows == [1] * len(with_rows)  # site.js's sort buttons still print as the header
     rows = [r for _, page_rows in layout for r in page_rows]
     assert rows == [matrix_row(seed_report, u.name) for u in seed_report.sorted_units()]
+
+
+# ---- rebuilds: a PDF is made again only when its HTML or what makes it changed ----------------------------
+
+TWO_TASKS = MINIMAL + """      - number: 2
+        text: 第二项任务。
+        lead: [发展改革委员会]
+"""
+PDFS = ["handout.pdf", "pdf/units/fazhangaigeweiyuanhui.pdf", "pdf/units/zhufanghechengxiangjiansheju.pdf"]
+
+
+def pdf_build_of(content: Path, out: Path, *options: str) -> tuple[str, str]:
+    code, stdout, stderr = run_cli("--content", str(content), "--out", str(out), "--pdf", *options)
+    assert code == 0, stderr
+    return stdout, stderr
+
+
+def test_a_rebuild_makes_only_the_pdfs_whose_html_changed(tmp_path):
+    from util import folder_files
+
+    content = write(tmp_path, TWO_TASKS)
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    stdout, stderr = pdf_build_of(content, out)
+    assert "reused" not in stdout and stderr.splitlines()[-1] == "PDF 讲义 3/3"
+    inodes = {p: (out / p).stat().st_ino for p in PDFS}
+
+    stdout, stderr = pdf_build_of(content, out)  # nothing changed: no PDF is made
+    assert "(8 unchanged pages and 3 unchanged PDFs reused)" in stdout
+    assert "PDF 讲义" not in stderr
+    assert {p: (out / p).stat().st_ino for p in PDFS} == inodes  # the same files, linked
+
+    content.write_text(content.read_text(encoding="utf-8").replace("第二项任务。", "第二项任务（修改）。"), encoding="utf-8")
+    stdout, stderr = pdf_build_of(content, out)  # task 2: the handout and its lead unit's PDF
+    assert "1 unchanged PDF reused)" in stdout
+    assert stderr.splitlines()[-1] == "PDF 讲义 2/2"
+    now = {p: (out / p).stat().st_ino for p in PDFS}
+    assert [p for p in PDFS if now[p] == inodes[p]] == ["pdf/units/zhufanghechengxiangjiansheju.pdf"]
+    assert "第二项任务（修改）。" in squash(pdftotext(out / "pdf" / "units" / "fazhangaigeweiyuanhui.pdf"))
+    pdf_build_of(content, fresh, "--fresh")
+    assert folder_files(out) == folder_files(fresh)  # byte for byte a fresh build, the record included
+
+
+def test_a_new_stylesheet_or_new_fonts_make_every_pdf_again(tmp_path, monkeypatch):
+    import shutil
+
+    from reportsite import pdf
+
+    content = write(tmp_path, TWO_TASKS)
+    templates = tmp_path / "templates"
+    shutil.copytree(SEED.parent.parent / "templates", templates)
+    out = tmp_path / "site"
+    pdf_build_of(content, out, "--templates", str(templates))
+    css = templates / "pdf" / "handout.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
+    assert "(8 unchanged pages reused)" in stdout  # the pages do not use the PDF stylesheet
+    assert stderr.splitlines()[-1] == "PDF 讲义 3/3"
+    fonts = pdf.font_files()
+    assert [Path(f).name for f, _, _ in fonts] == ["NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"]
+    monkeypatch.setattr(pdf, "font_files", lambda: [(f, size + 1, mtime) for f, size, mtime in fonts])  # an updated font package
+    stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
+    assert "PDF" not in stdout and stderr.splitlines()[-1] == "PDF 讲义 3/3"
