@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -237,8 +238,9 @@ def _describe(node: Node) -> str:
     return f"'{v}'"
 
 
-def read(path: str, display: str | None = None) -> tuple[Node | None, list[Problem]]:
-    """Read and parse a YAML file with the size, encoding and syntax checks."""
+def read(path: str, display: str | None = None, sources: list[bytes] | None = None) -> tuple[Node | None, list[Problem]]:
+    """Read and parse a YAML file with the size, encoding and syntax checks. `sources` gets the
+    file's name and a hash of the bytes read (Report.inputs)."""
     name = display or path
     try:
         size = os.path.getsize(path)
@@ -252,6 +254,8 @@ def read(path: str, display: str | None = None) -> tuple[Node | None, list[Probl
         return None, [Problem(name, 1, 1, "is a folder, not a YAML file")]
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]
+    if sources is not None:
+        sources.append(os.path.basename(path).encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
     text, problems = yamlnodes.decode(data, name)
     if text is None:
         return None, problems
@@ -274,17 +278,22 @@ def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
     from .slugs import use_cache_of
 
     use_cache_of(path)  # the pinyin of this report's unit names, cached apart from other reports'
-    root, problems = read(path, name)
+    sources: list[bytes] = []
+    root, problems = read(path, name, sources)
     if root is None:
         raise ContentError(problems)
     report, problems = build(root, name)
     from .progress import merge_folder  # content/progress/YYYY-MM.yaml beside the content file
 
     progress_dir = (os.path.join(os.path.dirname(path), "progress"), os.path.join(os.path.dirname(name), "progress"))
-    problems = problems + merge_folder(report, *progress_dir)
+    problems = problems + merge_folder(report, *progress_dir, sources=sources)
     errors = [p for p in problems if not p.warning]
     if errors or report is None:
         raise ContentError(problems)
+    # What the model was made of: the bytes of every file read, and the units' slugs and pinyin
+    # order (from the pinyin cache or pypinyin); the exports are reused while it stays the same.
+    units = "\0".join(f"{u.name}\0{u.slug}" for u in report.sorted_units()).encode()
+    report.inputs = hashlib.blake2b(b"\0".join(sources) + b"\0\0" + units, digest_size=16).hexdigest()
     return report, problems
 
 

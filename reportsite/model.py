@@ -108,6 +108,7 @@ class Report:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.inputs = ""  # a hash of what the model was made of (loader.load), for reusing the exports
         self.unit_by_name: dict[str, Unit] = {u.name: u for u in self.units}
         self.tasks: list[Task] = [t for c in self.chapters for t in c.tasks]
         self.task_by_number: dict[int, Task] = {t.number: t for t in self.tasks}

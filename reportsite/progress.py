@@ -24,11 +24,12 @@ PERIOD_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.ya?ml$")
 # -- reading and merging ------------------------------------------------------------------------
 
 
-def merge_folder(report, folder: str, display: str) -> list[Problem]:
+def merge_folder(report, folder: str, display: str, sources: list[bytes] | None = None) -> list[Problem]:
     """Validate every YAML file of the progress folder and merge it into the report's tasks, in period order.
 
     Later periods replace status and deadline; updates accumulate, sorted by date. With `report`
-    None (tasks.yaml was invalid) the files are still checked, except for task numbers.
+    None (tasks.yaml was invalid) the files are still checked, except for task numbers. `sources`:
+    as loader.read().
     """
     from . import loader
     from .yamlnodes import Map, Scalar
@@ -46,7 +47,7 @@ def merge_folder(report, folder: str, display: str) -> list[Problem]:
         if not PERIOD_FILE.match(fname):
             problems.append(Problem(shown, 1, 1, "a progress file is named after its reporting period: YYYY-MM.yaml, e.g. 2021-06.yaml"))
             continue
-        root, read_problems = loader.read(path, shown)
+        root, read_problems = loader.read(path, shown, sources)
         problems += read_problems
         if root is None or (isinstance(root, Scalar) and root.value is None):
             continue  # unreadable (reported) or empty

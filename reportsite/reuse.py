@@ -13,7 +13,8 @@ rendering it when its fingerprint is the same and the file there is intact:
 So the output is byte for byte what a fresh build gives (tests), and a one-task edit of a 10k-task
 report renders a few pages instead of about 480 (the pages' jobs take half as long). PDFs are
 reused the same way, by a fingerprint of their HTML and of what makes them (pdf.render_pdfs); the
-exports and the search index are always made afresh. `--fresh` ignores the previous site.
+exports, made from the model alone, while the model's inputs and the code are the same
+(making_reusing); the search index is always made afresh. `--fresh` ignores the previous site.
 """
 
 from __future__ import annotations
@@ -109,6 +110,30 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None,
     return Rendered(files, record, reused)
 
 
+def making_reusing(name: str, fn, args: tuple, inputs: str, code: bytes, previous: Previous | None, in_place: bool = False):
+    """An export job (the workbook, the other exports): its files as a Rendered, taken from the
+    previous site when the model's inputs (Report.inputs) and the code that makes them are the same
+    and every file the job made then is intact, else made by fn(*args) -> {path: bytes}. Every file
+    of the job is recorded under one fingerprint, so the record says which files a job made."""
+    fp = digest(f"{name}\0{inputs}\0".encode() + code)
+    if previous is not None and inputs:
+        paths = [path for path, known in previous.pages.items() if known[0] == fp]
+        files: list = []
+        record: dict[str, tuple] = {}
+        for path in paths:
+            data = previous.untouched(path, fp) or previous.bytes_of(path, fp)
+            if data is None:
+                break
+            known = previous.pages[path]
+            record[path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
+            files.append((path, None if in_place else data))
+        else:
+            if paths:
+                return Rendered(files, record, len(paths))
+    made = fn(*args)
+    return Rendered(list(made.items()), {path: (fp, digest(data), len(data)) for path, data in made.items()}, 0)
+
+
 def read_previous(out: Path) -> Previous | None:
     """The record of the site in `out`, if reportsite built it (any other or damaged record: None).
     A record without sizes (reportsite before 2026-11-29) still serves, through bytes_of()."""
@@ -131,9 +156,10 @@ def record(pages: dict[str, tuple]) -> str:
     return '{"note": ' + json.dumps(NOTE) + ',\n"pages": {\n' + ",\n".join(lines) + "\n}}\n"
 
 
-def stamp(templates: Path) -> bytes:
+def stamp(templates: Path | None) -> bytes:
     """What renders every page, hashed: each template's text, each of reportsite's own modules, and
-    the versions of Python, Jinja and MarkupSafe. A change to any of them renders every page."""
+    the versions of Python, Jinja and MarkupSafe. A change to any of them renders every page.
+    templates=None: all but the templates (what makes the exports)."""
     import jinja2
     import markupsafe
 
@@ -144,6 +170,8 @@ def stamp(templates: Path) -> bytes:
     except (OSError, TypeError):
         h.update(b"markupsafe?\0")
     for base, pattern in ((templates, "*.html"), (Path(__file__).parent, "*.py")):
+        if base is None:
+            continue
         for f in sorted(base.rglob(pattern)):
             h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.digest()

@@ -47,8 +47,13 @@ def build_site(
         (f"pages: {group}", _render_group, (report, env, group, pdf, shared, code, previous, in_place))
         for group in pages.GROUPS
     ]
-    work[1:1] = [("workbook", _workbook, (report,))]
-    work += [("exports", exports.all_exports, (report, False)), ("search index", search.search_files, (report, env))]
+    # the exports come from the model alone: reused while its inputs and reportsite's code are the same
+    data_code = reuse.stamp(None)
+    work[1:1] = [("workbook", reuse.making_reusing, ("workbook", _workbook, (report,), report.inputs, data_code, previous, in_place))]
+    work += [
+        ("exports", reuse.making_reusing, ("exports", exports.all_exports, (report, False), report.inputs, data_code, previous, in_place)),
+        ("search index", search.search_files, (report, env)),
+    ]
     # Workers write their files themselves into a staged site's folder (in parallel, and nothing
     # but the paths comes back); otherwise the files come back to be added here.
     folder = site.folder if jobs > 1 else None
@@ -65,7 +70,10 @@ def build_site(
                     else:
                         site.add(path, data)
                 site.pages.update(record)
-                site.reused += reused
+                if name in ("workbook", "exports"):
+                    site.reused_exports += reused
+                else:
+                    site.reused += reused
                 del result
     for _, name, seconds in sorted(done):
         note(name, seconds)

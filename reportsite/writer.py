@@ -32,6 +32,7 @@ class Site:
         self.pages: dict[str, tuple] = {}  # page or PDF path: (fingerprint, hash of its bytes, size): reuse.py
         self.reused = 0  # pages whose bytes came from the previous site
         self.reused_pdfs = 0  # and PDFs (pdf.render_pdfs)
+        self.reused_exports = 0  # and files of data/ (reuse.making_reusing)
         self._made: set[Path] = set()
         self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
@@ -68,13 +69,17 @@ class Site:
         return path in self.files
 
     def reused_note(self) -> str:
-        """' (72 unchanged pages and 60 unchanged PDFs reused)', or '' when nothing was reused."""
+        """' (72 unchanged pages, 60 unchanged PDFs and 63 unchanged export files reused)', or '' when
+        nothing was reused."""
         parts = [
             f"{n} unchanged {what}{'' if n == 1 else 's'}"
-            for n, what in ((self.reused, "page"), (self.reused_pdfs, "PDF"))
+            for n, what in ((self.reused, "page"), (self.reused_pdfs, "PDF"), (self.reused_exports, "export file"))
             if n
         ]
-        return f" ({' and '.join(parts)} reused)" if parts else ""
+        if not parts:
+            return ""
+        said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f" ({said} reused)"
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> None:

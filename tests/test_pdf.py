@@ -435,7 +435,7 @@ def test_a_rebuild_makes_only_the_pdfs_whose_html_changed(tmp_path):
     inodes = {p: (out / p).stat().st_ino for p in PDFS}
 
     stdout, stderr = pdf_build_of(content, out)  # nothing changed: no PDF is made
-    assert "(8 unchanged pages and 3 unchanged PDFs reused)" in stdout
+    assert "(8 unchanged pages, 3 unchanged PDFs and 6 unchanged export files reused)" in stdout
     assert "PDF 讲义" not in stderr
     assert {p: (out / p).stat().st_ino for p in PDFS} == inodes  # the same files, linked
 
@@ -463,7 +463,7 @@ def test_a_new_stylesheet_or_new_fonts_make_every_pdf_again(tmp_path, monkeypatc
     css = templates / "pdf" / "handout.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
     stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
-    assert "(8 unchanged pages reused)" in stdout  # the pages do not use the PDF stylesheet
+    assert "(8 unchanged pages and 6 unchanged export files reused)" in stdout  # they do not use the PDF stylesheet
     assert stderr.splitlines()[-1] == "PDF 讲义 3/3"
     fonts = pdf.font_files()
     assert [Path(f).name for f, _, _ in fonts] == ["NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"]

@@ -13,6 +13,9 @@ from util import ROOT, SEED, folder_files, run_cli
 # pages a build of the seed makes from the page groups: 8 chapters, 59 units and the units index,
 # the home page, the matrix, tasks.html and targets.html
 SEED_PAGES = 8 + 59 + 1 + 4
+# and the files of data/: tasks.csv, tasks.json, matrix.csv, tasks.xlsx and one CSV per unit
+SEED_EXPORTS = 4 + 59
+ALL_REUSED = f"({SEED_PAGES} unchanged pages and {SEED_EXPORTS} unchanged export files reused)"
 
 
 def build(content: Path, out: Path, *options: str) -> str:
@@ -37,9 +40,9 @@ def test_an_unchanged_report_reuses_every_page_and_gives_the_same_bytes(seed_cop
     out, fresh = tmp_path / "site", tmp_path / "fresh"
     first = build(seed_copy, out)
     assert "reused" not in first  # nothing to reuse in a new folder
-    assert len(record(out)) == SEED_PAGES
+    assert len(record(out)) == SEED_PAGES + SEED_EXPORTS
     again = build(seed_copy, out)
-    assert f"143 files ({SEED_PAGES} unchanged pages reused)" in again
+    assert f"143 files {ALL_REUSED}" in again
     build(seed_copy, fresh, "--fresh", "-j", "1")
     assert folder_files(out) == folder_files(fresh)  # the record (.reportsite) included
 
@@ -53,9 +56,9 @@ def test_a_one_task_edit_renders_only_the_pages_that_show_it(seed_copy, tmp_path
     seed_copy.write_text(text.replace("一般公共预算收入增长6%以上。", "一般公共预算收入增长7%以上。"), encoding="utf-8")
     said = build(seed_copy, out, "-j", "2")
     after = record(out)
-    changed = sorted(path for path in after if after[path] != before[path])
+    changed = sorted(path for path in after if after[path] != before[path] and path.endswith(".html"))
     assert changed == ["chapters/1.html", "targets.html", "tasks.html", "units/caizhengjinrongju.html"]
-    assert f"({SEED_PAGES - 4} unchanged pages reused)" in said
+    assert f"({SEED_PAGES - 4} unchanged pages reused)" in said  # the exports are made again: the model changed
     assert "增长7%以上" in (out / "units" / "caizhengjinrongju.html").read_text(encoding="utf-8")
     build(seed_copy, fresh, "--fresh")
     assert folder_files(out) == folder_files(fresh)
@@ -69,11 +72,11 @@ def test_a_page_edited_by_hand_in_the_site_is_rendered_again(seed_copy, tmp_path
     page.write_bytes(good.replace("实施放心消费街区示范工程".encode(), "实施放心消费街区示范工作".encode()))  # same size
     assert page.stat().st_size == len(good)
     said = build(seed_copy, out)
-    assert f"({SEED_PAGES - 1} unchanged pages reused)" in said
+    assert f"({SEED_PAGES - 1} unchanged pages and {SEED_EXPORTS} unchanged export files reused)" in said
     assert (out / "chapters" / "2.html").read_bytes() == good
 
 
-def test_a_template_edit_renders_every_page(seed_copy, tmp_path):
+def test_a_template_edit_renders_every_page_and_keeps_the_exports(seed_copy, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     out, fresh = tmp_path / "site", tmp_path / "fresh"
@@ -81,7 +84,7 @@ def test_a_template_edit_renders_every_page(seed_copy, tmp_path):
     unit = templates / "unit.html"
     unit.write_text(unit.read_text(encoding="utf-8").replace("包含的单位", "所含单位"), encoding="utf-8")
     said = build(seed_copy, out, "--templates", str(templates))
-    assert "reused" not in said
+    assert f"({SEED_EXPORTS} unchanged export files reused)" in said  # no page: the exports do not use templates
     assert "所含单位" in (out / "units" / "gejiedaobanshichu.html").read_text(encoding="utf-8")
     build(seed_copy, fresh, "--templates", str(templates), "--fresh")
     assert folder_files(out) == folder_files(fresh)
@@ -91,11 +94,11 @@ def test_fresh_reuses_nothing_and_a_damaged_record_is_ignored(seed_copy, tmp_pat
     out = tmp_path / "site"
     build(seed_copy, out)
     assert "reused" not in build(seed_copy, out, "--fresh")
-    assert len(record(out)) == SEED_PAGES  # still recorded, for the next build
+    assert len(record(out)) == SEED_PAGES + SEED_EXPORTS  # still recorded, for the next build
     (out / ".reportsite").write_text("built by reportsite; this folder is replaced by the next build\n", encoding="utf-8")
     said = build(seed_copy, out)  # the record of an older reportsite: a plain note
     assert "reused" not in said and said.startswith("built ")
-    assert f"({SEED_PAGES} unchanged pages reused)" in build(seed_copy, out)
+    assert ALL_REUSED in build(seed_copy, out)
 
 
 def test_serve_reuses_the_pages_of_the_site_it_serves(seed_copy, tmp_path):
@@ -140,7 +143,7 @@ def test_without_hard_links_unchanged_pages_are_copied(seed_copy, tmp_path, monk
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
-    assert f"({SEED_PAGES} unchanged pages reused)" in build(seed_copy, out, "-j", "1")
+    assert ALL_REUSED in build(seed_copy, out, "-j", "1")
     assert (out / "chapters" / "2.html").stat().st_ino != inode
     build(seed_copy, fresh, "--fresh")
     assert folder_files(out) == folder_files(fresh)
@@ -155,6 +158,64 @@ def test_a_record_without_sizes_still_serves(seed_copy, tmp_path):
     assert data["pages"]["chapters/2.html"][2] == (out / "chapters" / "2.html").stat().st_size
     data["pages"] = {path: known[:2] for path, known in data["pages"].items()}  # as reportsite wrote it before
     marker.write_text(json.dumps(data), encoding="utf-8")
-    assert f"({SEED_PAGES} unchanged pages reused)" in build(seed_copy, out)
+    assert ALL_REUSED in build(seed_copy, out)
     build(seed_copy, fresh, "--fresh")
     assert folder_files(out) == folder_files(fresh)  # the record has its sizes again
+
+
+# ---- the exports: made from the model alone, reused while what it was made of is the same ------------
+
+
+def test_the_exports_are_made_again_when_a_progress_report_changes(tmp_path):
+    content = tmp_path / "content" / "tasks.yaml"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "progress", content.parent)
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(content, out)
+    assert "unchanged export files reused" in build(content, out)
+    period = content.parent / "progress" / "2021-06.yaml"
+    period.write_text(period.read_text(encoding="utf-8").replace("土地手续仍在办理。", "土地手续已经办结。"), encoding="utf-8")
+    said = build(content, out)
+    assert "export files" not in said  # task 2's progress is in every export
+    assert "土地手续已经办结。" in (out / "data" / "tasks.csv").read_text(encoding="utf-8-sig")
+    build(content, fresh, "--fresh")
+    assert folder_files(out) == folder_files(fresh)
+
+
+def test_an_export_edited_by_hand_or_new_code_makes_the_exports_again(seed_copy, tmp_path, monkeypatch):
+    from reportsite import reuse
+
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(seed_copy, out)
+    unit_csv = out / "data" / "units" / "caizhengjinrongju.csv"
+    good = unit_csv.read_bytes()
+    unit_csv.write_bytes(good.replace("财政金融局".encode(), "财政金融所".encode()))  # same size
+    said = build(seed_copy, out)
+    assert f"({SEED_PAGES} unchanged pages and 1 unchanged export file reused)" in said  # tasks.xlsx: its own job
+    assert unit_csv.read_bytes() == good
+    stamp = reuse.stamp
+    monkeypatch.setattr(reuse, "stamp", lambda templates: stamp(templates) + (b"" if templates else b"new code"))
+    said = build(seed_copy, out)  # another reportsite makes other exports: none is reused, every page is
+    assert f"({SEED_PAGES} unchanged pages reused)" in said
+    build(seed_copy, fresh, "--fresh")
+    assert folder_files(out) == folder_files(fresh)
+
+
+def test_serve_keeps_the_exports_in_place_after_a_template_edit(seed_copy, tmp_path):
+    from reportsite.serve import Preview
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "site"
+    logged: list[str] = []
+    preview = Preview(seed_copy, templates, out, jobs=2, log=lambda *a, **k: logged.append(" ".join(map(str, a))))
+    assert preview.rebuild()
+    xlsx = (out / "data" / "tasks.xlsx").stat().st_ino
+    chapter = templates / "chapter.html"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("本章小节", "本章各节"), encoding="utf-8")
+    assert preview.rebuild()
+    # every page is rendered again (a template changed); the bytes of the 7 chapters with sections changed
+    assert logged[-1].endswith(f": 7 files rewritten, 0 removed ({SEED_EXPORTS} unchanged export files reused)"), logged[-1]
+    assert (out / "data" / "tasks.xlsx").stat().st_ino == xlsx
+    fresh = tmp_path / "fresh"
+    build(seed_copy, fresh, "--fresh", "--templates", str(templates))
+    assert folder_files(out) == folder_files(fresh)
