@@ -73,9 +73,10 @@ class Previous:
 
 @dataclass
 class Rendered:
-    """A page group's job result: its files, their record and how many came from the previous site."""
+    """A job's result (a page group, an export job, the PDFs): its files, their record and how many
+    came from the previous site."""
 
-    files: list[tuple[str, bytes | Path | None]]  # Path: a previous page's unchanged file
+    files: list[tuple[str, bytes | Path | None]]  # Path: a previous unchanged file; None: kept in place (serve)
     record: dict[str, tuple]
     reused: int
 

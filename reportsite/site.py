@@ -93,8 +93,9 @@ def build_site(
 
 def _deliver(fn, args: tuple, folder: Path | None) -> tuple[list[tuple[str, bytes | None]], dict, int]:
     """A job's files as (path, bytes) pairs; with a folder, written there instead (by this worker,
-    through a Site of its own: the same path checks) and returned as (path, None). Then the pages'
-    record (path: (fingerprint, hash of its bytes)) and how many were reused (page groups only)."""
+    through a Site of its own: the same path checks) and returned as (path, None). Then the record
+    of its files (path: (fingerprint, hash of its bytes, size)) and how many were reused from the
+    previous site (page groups and export jobs, which return a reuse.Rendered)."""
     from .reuse import Rendered
 
     result = fn(*args)
