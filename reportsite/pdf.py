@@ -184,8 +184,7 @@ def _common(report: Report, sc) -> dict:
 
 
 def handout_context(report: Report, sc) -> dict:
-    from .pages import _level, unit_counts
-    from .pages import tasks_page
+    from .pages import _level, tasks_page, unit_counts
 
     chapters = tasks_page(report).context["chapters"]  # the all-tasks page's chapters, sections and tasks
     for view, c in zip(chapters, report.chapters, strict=True):
@@ -377,16 +376,12 @@ def render_pdfs(
     jobs = []
     for path, html in docs:
         fp = digest(made_by + path.encode() + b"\0" + html.encode("utf-8"))
-        data = None
-        if previous is not None:
-            data = previous.untouched(path, fp) or previous.bytes_of(path, fp)
-        if data is None:
+        taken = previous.take(path, fp) if previous is not None else None
+        if taken is None:
             fingerprints[path] = fp
             jobs.append((path, html, css))
         else:
-            results[path] = data
-            known = previous.pages[path]
-            record[path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
+            results[path], record[path] = taken
     reused = len(results)
     workers = min(workers or min(2, os.cpu_count() or 1), len(jobs))
     missing: dict[str, list[str]] = {}

@@ -19,6 +19,7 @@ exports, made from the model alone, while the model's inputs and the code are th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pickle
@@ -39,6 +40,18 @@ class Previous:
     folder: Path
     pages: dict[str, tuple]
     written_ns: int = 0
+
+    def take(self, path: str, fingerprint: str | None) -> tuple[bytes | Path, tuple] | None:
+        """The previous file of a page (or PDF, or export) whose fingerprint is unchanged, if it is
+        intact: its Path when untouched() (linked, never read), else its bytes when bytes_of(); with
+        its entry for the new record. None: make it again."""
+        data = self.untouched(path, fingerprint)
+        if data is None:
+            data = self.bytes_of(path, fingerprint)
+            if data is None:
+                return None
+        known = self.pages[path]
+        return data, known if len(known) == 3 else (*known, len(data))  # an older record: no size
 
     def _known(self, path: str, fingerprint: str | None) -> tuple | None:
         """The page's record, if its fingerprint is unchanged."""
@@ -92,26 +105,23 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None,
     files, record, reused = [], {}, 0
     for p in page_list:
         fp = fingerprint(code, p)
-        data: bytes | Path | None = None
-        if previous is not None:
-            data = previous.untouched(p.path, fp)  # the previous file, linked into the new site
-            if data is None:
-                data = previous.bytes_of(p.path, fp)
-        if data is None:
-            data = render([p], env)[p.path].encode("utf-8")
+        taken = previous.take(p.path, fp) if previous is not None else None
+        if taken is None:
+            data: bytes | Path | None = render([p], env)[p.path].encode("utf-8")
             if fp is not None:
                 record[p.path] = (fp, digest(data), len(data))
         else:
             reused += 1
-            known = previous.pages[p.path]  # its file was just checked against it
-            record[p.path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
+            data, record[p.path] = taken
             if in_place:
                 data = None  # its file stays as it is
         files.append((p.path, data))
     return Rendered(files, record, reused)
 
 
-def making_reusing(name: str, fn, args: tuple, inputs: str, code: bytes, previous: Previous | None, in_place: bool = False):
+def making_reusing(
+    name: str, fn, args: tuple, inputs: str, code: bytes, previous: Previous | None, in_place: bool = False
+) -> Rendered:
     """An export job (the workbook, the other exports): its files as a Rendered, taken from the
     previous site when the model's inputs (Report.inputs) and the code that makes them are the same
     and every file the job made then is intact, else made by fn(*args) -> {path: bytes}. Every file
@@ -122,11 +132,10 @@ def making_reusing(name: str, fn, args: tuple, inputs: str, code: bytes, previou
         files: list = []
         record: dict[str, tuple] = {}
         for path in paths:
-            data = previous.untouched(path, fp) or previous.bytes_of(path, fp)
-            if data is None:
+            taken = previous.take(path, fp)
+            if taken is None:
                 break
-            known = previous.pages[path]
-            record[path] = known if len(known) == 3 else (*known, len(data))  # an older record: no size
+            data, record[path] = taken
             files.append((path, None if in_place else data))
         else:
             if paths:
@@ -160,7 +169,19 @@ def record(pages: dict[str, tuple]) -> str:
 def stamp(templates: Path | None) -> bytes:
     """What renders every page, hashed: each template's text, each of reportsite's own modules, and
     the versions of Python, Jinja and MarkupSafe. A change to any of them renders every page.
-    templates=None: all but the templates (what makes the exports)."""
+    templates=None: all but the templates (what makes the exports); with templates, the hash of
+    that and of the templates; reportsite's modules are read once per process (_code_stamp)."""
+    code = _code_stamp()
+    if templates is None:
+        return code
+    h = hashlib.blake2b(code, digest_size=16)
+    for f in sorted(templates.rglob("*.html")):
+        h.update(f.relative_to(templates).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.digest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> bytes:
     import jinja2
     import markupsafe
 
@@ -170,11 +191,9 @@ def stamp(templates: Path | None) -> bytes:
         h.update(Path(markupsafe.__file__).read_bytes() + b"\0")
     except (OSError, TypeError):
         h.update(b"markupsafe?\0")
-    for base, pattern in ((templates, "*.html"), (Path(__file__).parent, "*.py")):
-        if base is None:
-            continue
-        for f in sorted(base.rglob(pattern)):
-            h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    code = Path(__file__).parent
+    for f in sorted(code.rglob("*.py")):
+        h.update(f.relative_to(code).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.digest()
 
 
