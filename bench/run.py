@@ -1,7 +1,7 @@
 """Build speed at scale, side by side with MkDocs and Hugo on equivalent pages.
 
     python3 bench/run.py            # seed, seed with --pdf, 1k, 10k, 10k with 3,000 units, 100k tasks;
-                                    # MkDocs and Hugo beside each
+                                    # MkDocs and Hugo beside each; every figure a median of 3 runs
     python3 bench/run.py --quick    # seed and 1k, one run each (about a minute)
     python3 bench/run.py --sizes seed,10000 --runs 5 --no-others
 
@@ -438,10 +438,11 @@ def bench_size(
         t_m = []
         if len(report.tasks) <= 1000:  # untimed first run, as for ours
             timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
-        for i in range(runs if len(report.tasks) <= 1000 else 1):
+        for i in range(runs):  # a median too, as every figure (2 minutes a run at 10k tasks and 3,000 units)
             t, _, _ = timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
             t_m.append(t)
-            print(f"  {label}: mkdocs run {i + 1}: {t:.2f} s", flush=True)
+            print(f"  {label}: mkdocs run {i + 1}/{runs}: {t:.2f} s", flush=True)
+        row["mkdocs_times"] = [round(t, 3) for t in t_m]
         row["mkdocs_s"] = round(statistics.median(t_m), 3)
         row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
@@ -504,7 +505,9 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated: seed, seed-pdf, a number of tasks (units: tasks/25) or TASKSxUNITS",
     )
     p.add_argument("--runs", type=int, default=3, help="runs per size up to 10k (median shown; default 3)")
-    p.add_argument("--runs-big", type=int, default=1, help="runs at sizes above 10k (default 1: minutes each)")
+    p.add_argument(
+        "--runs-big", type=int, default=3, help="runs at sizes above 10k (default 3: half a minute each at 100k, and its edits)"
+    )
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs to build.py (default: its own, all cores)")
     p.add_argument("--no-others", action="store_true", help="skip MkDocs and Hugo")
     args = p.parse_args(argv)
