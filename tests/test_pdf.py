@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from util import MINIMAL, SEED, run_cli, soup, write
+from util import MINIMAL, SEED, folder_files, run_cli, soup, write
 
 ZHUJIAN = "住房和城乡建设局"
 
@@ -426,8 +426,6 @@ def pdf_build_of(content: Path, out: Path, *options: str) -> tuple[str, str]:
 
 
 def test_a_rebuild_makes_only_the_pdfs_whose_html_changed(tmp_path):
-    from util import folder_files
-
     content = write(tmp_path, TWO_TASKS)
     out, fresh = tmp_path / "site", tmp_path / "fresh"
     stdout, stderr = pdf_build_of(content, out)
