@@ -333,8 +333,9 @@ def render_documents(report: Report, templates: Path) -> list[tuple[str, str]]:
 
 
 def stamp(code: bytes, css: list[str]) -> bytes:
-    """What turns a PDF's HTML into its bytes, hashed: `code` (reuse.stamp: the templates and
-    reportsite's code), the stylesheets, WeasyPrint's and pydyf's versions and the font files."""
+    """What turns a PDF's HTML into its bytes, hashed: `code` (reuse.stamp(None): reportsite's code,
+    not the templates, whose whole effect is in the HTML), the stylesheets, WeasyPrint's and pydyf's
+    versions and the font files."""
     import hashlib
 
     import pydyf
@@ -361,15 +362,15 @@ def render_pdfs(
     """Every PDF of the build, as a reuse.Rendered: (path, bytes) in path order, their record and how
     many came from the previous site; raises MissingGlyphs rather than print boxes.
 
-    previous (reuse.Previous): a PDF whose fingerprint (its HTML and the stamp() of what makes it)
-    is recorded there, with its file intact, is taken from it (a Path: linked) instead of being made
+    previous (reuse.Previous): a PDF whose fingerprint (its HTML and the stamp() of what makes it:
+    so an edit of the site's templates, which are not in its HTML, makes no PDF again) is recorded there, with its file intact, is taken from it (a Path: linked) instead of being made
     again by WeasyPrint; progress then counts only the PDFs made."""
     from .reuse import Rendered, digest
     from .reuse import stamp as code_stamp
 
     docs = render_documents(report, templates)
     css = stylesheets(templates, font_css() if fonts is None else fonts)
-    made_by = stamp(code_stamp(templates) if code is None else code, css)
+    made_by = stamp(code_stamp(None) if code is None else code, css)
     results: dict[str, bytes | Path] = {}
     record: dict[str, tuple] = {}
     fingerprints: dict[str, str] = {}

@@ -47,7 +47,8 @@ def build_site(
         (f"pages: {group}", _render_group, (report, env, group, pdf, shared, code, previous, in_place))
         for group in pages.GROUPS
     ]
-    # the exports come from the model alone: reused while its inputs and reportsite's code are the same
+    # the exports come from the model alone: reused while its inputs and reportsite's code are the
+    # same; the PDFs from their HTML (with the templates' whole effect in it) and reportsite's code
     data_code = reuse.stamp(None)
     work[1:1] = [("workbook", reuse.making_reusing, ("workbook", _workbook, (report,), report.inputs, data_code, previous, in_place))]
     work += [
@@ -79,7 +80,9 @@ def build_site(
         note(name, seconds)
     if pdf:
         with step("PDF handouts"):
-            made = handouts.render_pdfs(report, templates, progress=pdf_progress, workers=jobs, previous=previous, code=code)
+            made = handouts.render_pdfs(
+                report, templates, progress=pdf_progress, workers=jobs, previous=previous, code=data_code
+            )
             for path, data in made.files:
                 site.add(path, data)
             site.pages.update(made.record)

@@ -448,7 +448,7 @@ def test_a_rebuild_makes_only_the_pdfs_whose_html_changed(tmp_path):
     assert folder_files(out) == folder_files(fresh)  # byte for byte a fresh build, the record included
 
 
-def test_a_new_stylesheet_or_new_fonts_make_every_pdf_again(tmp_path, monkeypatch):
+def test_a_site_template_edit_keeps_the_pdfs_a_new_stylesheet_or_new_fonts_make_them_again(tmp_path, monkeypatch):
     import shutil
 
     from reportsite import pdf
@@ -458,6 +458,16 @@ def test_a_new_stylesheet_or_new_fonts_make_every_pdf_again(tmp_path, monkeypatc
     shutil.copytree(SEED.parent.parent / "templates", templates)
     out = tmp_path / "site"
     pdf_build_of(content, out, "--templates", str(templates))
+    unit = templates / "unit.html"  # a site template: the pages change, not the PDFs' HTML
+    unit.write_text(unit.read_text(encoding="utf-8").replace("包含的单位", "所含单位"), encoding="utf-8")
+    stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
+    assert "(3 unchanged PDFs and 6 unchanged export files reused)" in stdout and "PDF 讲义" not in stderr
+    unit = templates / "pdf" / "unit.html"  # the unit PDFs' template: their HTML changes, not the handout's
+    unit.write_text(unit.read_text(encoding="utf-8").replace("作为{{ r.label }}", "担任{{ r.label }}"), encoding="utf-8")
+    stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
+    assert "(1 unchanged PDF and 6 unchanged export files reused)" in stdout
+    assert stderr.splitlines()[-1] == "PDF 讲义 2/2"
+    assert "担任牵头单位" in squash(pdftotext(out / "pdf" / "units" / "zhufanghechengxiangjiansheju.pdf"))
     css = templates / "pdf" / "handout.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
     stdout, stderr = pdf_build_of(content, out, "--templates", str(templates))
