@@ -23,8 +23,9 @@ def build_site(
     site: where the files go (default: a new in-memory Site; writer.staged() gives one that writes
     each file as it comes, while the other jobs still run).
     previous: the previous site (reuse.read_previous): its pages are reused where nothing they show
-    changed (reuse.py), and its PDFs where their HTML and what makes them are the same (pdf.py).
-    Every page's and PDF's fingerprint goes into site.pages either way.
+    changed (reuse.py), its PDFs where their HTML and what makes them are the same (pdf.py), and its
+    exports where the model's inputs and the code are (reuse.making_reusing). Every page's, PDF's and
+    export's fingerprint goes into site.pages either way.
     in_place: the previous site is the output folder that writer.sync() will update (serve): an
     unchanged page is not even read back into the site (its path maps to None)."""
     from . import exports, pages, reuse, search
@@ -50,11 +51,13 @@ def build_site(
     # the exports come from the model alone: reused while its inputs and reportsite's code are the
     # same; the PDFs from their HTML (with the templates' whole effect in it) and reportsite's code
     data_code = reuse.stamp(None)
-    work[1:1] = [("workbook", reuse.making_reusing, ("workbook", _workbook, (report,), report.inputs, data_code, previous, in_place))]
-    work += [
-        ("exports", reuse.making_reusing, ("exports", exports.all_exports, (report, False), report.inputs, data_code, previous, in_place)),
-        ("search index", search.search_files, (report, env)),
-    ]
+    export_jobs = {"workbook": (_workbook, (report,)), "exports": (exports.all_exports, (report, False))}
+    made_reusing = {
+        name: (name, reuse.making_reusing, (name, fn, args, report.inputs, data_code, previous, in_place))
+        for name, (fn, args) in export_jobs.items()
+    }
+    work[1:1] = [made_reusing["workbook"]]
+    work += [made_reusing["exports"], ("search index", search.search_files, (report, env))]
     # Workers write their files themselves into a staged site's folder (in parallel, and nothing
     # but the paths comes back); otherwise the files come back to be added here.
     folder = site.folder if jobs > 1 else None
@@ -71,7 +74,7 @@ def build_site(
                     else:
                         site.add(path, data)
                 site.pages.update(record)
-                if name in ("workbook", "exports"):
+                if name in export_jobs:
                     site.reused_exports += reused
                 else:
                     site.reused += reused
