@@ -46,7 +46,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
     p.add_argument(
-        "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit (needs WeasyPrint and fonts-noto-cjk)"
+        "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit, in build and serve (needs WeasyPrint and fonts-noto-cjk)"
     )
     return p
 
@@ -131,11 +131,21 @@ def run(args) -> int:
         from .writer import check_output_folder
 
         check_output_folder(Path(args.out), [content, templates])
+        if args.pdf:
+            from .pdf import check_available
+
+            check_available()  # WeasyPrint and the fonts: a clear exit 2 before serving anything
         # all cores by default, like build: the watcher thread forks the workers while the server's
         # threads serve files; a worker only runs the build's jobs (no lock those threads hold) and
         # leaves with os._exit (parallel.py)
         return serve(
-            content, templates, Path(args.out), port=args.port, jobs=args.jobs or os.cpu_count() or 1, fresh=args.fresh
+            content,
+            templates,
+            Path(args.out),
+            port=args.port,
+            jobs=args.jobs or os.cpu_count() or 1,
+            fresh=args.fresh,
+            pdf=args.pdf,
         )
     from . import timings
     from .parallel import gc_paused

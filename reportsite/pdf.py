@@ -358,20 +358,22 @@ def render_pdfs(
     fonts: str | None = None,
     previous=None,
     code: bytes | None = None,
+    in_place: bool = False,
 ):
     """Every PDF of the build, as a reuse.Rendered: (path, bytes) in path order, their record and how
     many came from the previous site; raises MissingGlyphs rather than print boxes.
 
     previous (reuse.Previous): a PDF whose fingerprint (its HTML and the stamp() of what makes it:
     so an edit of the site's templates, which are not in its HTML, makes no PDF again) is recorded there, with its file intact, is taken from it (a Path: linked) instead of being made
-    again by WeasyPrint; progress then counts only the PDFs made."""
+    again by WeasyPrint; progress then counts only the PDFs made. in_place: the previous site is the
+    output itself (serve), so a reused PDF is (path, None): its file stays as it is."""
     from .reuse import Rendered, digest
     from .reuse import stamp as code_stamp
 
     docs = render_documents(report, templates)
     css = stylesheets(templates, font_css() if fonts is None else fonts)
     made_by = stamp(code_stamp(None) if code is None else code, css)
-    results: dict[str, bytes | Path] = {}
+    results: dict[str, bytes | Path | None] = {}
     record: dict[str, tuple] = {}
     fingerprints: dict[str, str] = {}
     jobs = []
@@ -383,6 +385,8 @@ def render_pdfs(
             jobs.append((path, html, css))
         else:
             results[path], record[path] = taken
+            if in_place:
+                results[path] = None  # its file stays as it is
     reused = len(results)
     workers = min(workers or min(2, os.cpu_count() or 1), len(jobs))
     missing: dict[str, list[str]] = {}

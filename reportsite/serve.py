@@ -56,9 +56,12 @@ _EMPTY_PAGE = (
 class Preview:
     """The state shared by the watcher and the HTTP handler: the last build's outcome."""
 
-    def __init__(self, content: Path, templates: Path, out: Path, jobs: int = 1, log=None, fresh: bool = False) -> None:
+    def __init__(
+        self, content: Path, templates: Path, out: Path, jobs: int = 1, log=None, fresh: bool = False, pdf: bool = False
+    ) -> None:
         self.content = content
         self.fresh = fresh  # render every page, never reusing those of the site being served
+        self.pdf = pdf  # also the PDF handouts: only those whose HTML (or what makes them) changed are made again
         self.templates = templates
         self.out = out
         self.jobs = jobs
@@ -89,6 +92,7 @@ class Preview:
         from .cli import display_path
         from .loader import load
         from .parallel import gc_paused
+        from .pdf import MissingGlyphs
         from .reuse import read_previous
         from .site import build_site
         from .writer import sync
@@ -100,7 +104,13 @@ class Preview:
             for w in warnings:
                 self.log(str(w), file=sys.stderr)
             previous = None if self.fresh else read_previous(self.out)  # unchanged pages are reused
-            site = build_site(report, self.templates, jobs=self.jobs, previous=previous, in_place=True)
+            try:
+                site = build_site(
+                    report, self.templates, pdf=self.pdf, jobs=self.jobs, previous=previous, in_place=True
+                )
+            except MissingGlyphs as exc:  # a character the fonts lack: located in the content, as build does
+                shown = display_path(str(self.content))
+                raise ContentError(exc.problems(report, self.content.read_text(encoding="utf-8"), shown)) from None
             written, removed = sync(site, self.out)
         except ContentError as exc:
             text = "\n".join(str(p) for p in exc.problems)
@@ -231,9 +241,11 @@ def _inject(page: bytes, preview: Preview) -> bytes:
     return page
 
 
-def serve(content: Path, templates: Path, out: Path, port: int = 8000, jobs: int = 1, fresh: bool = False) -> int:
-    """Build, serve on 127.0.0.1:port and rebuild on change until interrupted."""
-    preview = Preview(content, templates, out, jobs, fresh=fresh)
+def serve(
+    content: Path, templates: Path, out: Path, port: int = 8000, jobs: int = 1, fresh: bool = False, pdf: bool = False
+) -> int:
+    """Build, serve on 127.0.0.1:port and rebuild on change until interrupted (pdf: with the handouts)."""
+    preview = Preview(content, templates, out, jobs, fresh=fresh, pdf=pdf)
     out.mkdir(parents=True, exist_ok=True)
     stamps = preview.watched()
     preview.rebuild()

@@ -368,6 +368,16 @@ def test_pdf_without_weasyprint_is_a_clear_error(tmp_path, monkeypatch):
         "(which also installs fonts-noto-cjk and libharfbuzz-subset0)\n"
     )
     assert not out.exists()
+    # serve --pdf says the same before it serves anything (it would otherwise preview without PDFs)
+    import reportsite.serve
+
+    monkeypatch.setattr(reportsite.serve, "serve", lambda *a, **k: pytest.fail("serve started without WeasyPrint"))
+    assert run_cli("serve", "--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "--pdf", "--port", "0") == (
+        2,
+        "",
+        stderr,
+    )
+    assert not out.exists()
     assert run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "-q")[0] == 0  # HTML alone needs none
 
 

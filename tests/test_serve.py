@@ -184,3 +184,59 @@ def test_serve_loads_the_content_without_the_cyclic_collector(tmp_path, monkeypa
     preview = Preview(content, ROOT / "templates", tmp_path / "site", log=lambda *a, **k: None)
     assert preview.rebuild() and preview.rebuild()
     assert seen == [False, False] and gc.isenabled()
+
+
+TWO_TASKS = MINIMAL + """
+      - number: 2
+        text: 第二项任务。
+        lead: [发展改革委员会]
+"""
+
+
+@pytest.mark.parametrize("preview", [("-j", "2", "--pdf")], indirect=True, ids=["pdf"])
+def test_serve_with_pdf_makes_again_only_the_handouts_that_changed(preview):
+    """`serve --pdf` previews the handouts too: after an edit, WeasyPrint makes again only the PDFs
+    whose HTML changed, the others stay in place untouched; a character the fonts lack is located
+    in the content, and the last good site (PDFs included) stays served."""
+    from test_pdf import pdftotext, squash
+
+    base, content, out = preview["base"], preview["content"], preview["out"]
+    handout, zhujian, fagai = (
+        out / "handout.pdf",
+        out / "pdf/units/zhufanghechengxiangjiansheju.pdf",
+        out / "pdf/units/fazhangaigeweiyuanhui.pdf",
+    )
+    assert preview["stdout"][0].startswith("rebuilt in ") and "unchanged" not in preview["stdout"][0]
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")} == {
+        "handout.pdf",
+        "pdf/units/zhufanghechengxiangjiansheju.pdf",
+        "pdf/units/fazhangaigeweiyuanhui.pdf",
+    }
+    with urllib.request.urlopen(base + "handout.pdf", timeout=10) as r:
+        assert r.headers["Content-Type"] == "application/pdf" and r.read(5) == b"%PDF-"
+    status, html = _get(base + "units/zhufanghechengxiangjiansheju.html")
+    assert status == 200 and 'href="../pdf/units/zhufanghechengxiangjiansheju.pdf"' in html
+
+    def rebuilt(n: int) -> str:
+        return _wait(lambda: (r := [x for x in preview["stdout"] if x.startswith("rebuilt in")])[n:] and r[n], 90)
+
+    _save(content, TWO_TASKS)  # task 2 added, led by 发展改革委员会: 住房和城乡建设局's PDF is the same
+    assert rebuilt(1).endswith(" removed (2 unchanged pages and 1 unchanged PDF reused)\n")
+    stamps = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (handout, zhujian, fagai)}
+    time.sleep(0.05)
+    _save(content, TWO_TASKS.replace("第二项任务。", "第二项任务已修改。"))  # 发展改革委员会's task only
+    assert rebuilt(2).endswith(" removed (5 unchanged pages and 1 unchanged PDF reused)\n")
+    assert (zhujian.stat().st_ino, zhujian.stat().st_mtime_ns) == stamps[zhujian]  # left in place
+    assert stamps[handout] != (handout.stat().st_ino, handout.stat().st_mtime_ns)
+    assert "第二项任务已修改。" in squash(pdftotext(handout))
+    assert "第二项任务已修改。" in squash(pdftotext(fagai))
+    assert "第二项任务" not in squash(pdftotext(zhujian))
+
+    _save(content, TWO_TASKS.replace("第二项任务。", "第二项任务\ue000。"))  # no font has it
+    state = _wait(lambda: (s := _state(base))["error"] and s, 90)
+    at = TWO_TASKS.lstrip("\n").splitlines().index("        text: 第二项任务。") + 1
+    assert state["error"].startswith(f"{content}:{at}:20: no installed font has a glyph for '\ue000' (U+E000) (task 2)")
+    assert "第二项任务已修改。" in squash(pdftotext(fagai))  # the last good site stays, PDFs included
+    status, html = _get(base + "chapters/1.html")
+    assert status == 200 and "no installed font has a glyph for" in html and "第二项任务已修改。" in html
+    assert "第二项任务已修改。" in (out / "chapters/1.html").read_text(encoding="utf-8")
