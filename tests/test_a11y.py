@@ -231,3 +231,32 @@ def test_matrix_shading_keeps_aa_contrast(seed_site, page):
     dark = page.evaluate("getComputedStyle(document.querySelector('#matrix td.level-4')).backgroundColor")
     shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert contrast(ring, dark) >= 3 or contrast(re.match(r"rgba?\([^)]*\)", shadow).group(0), dark) >= 3
+
+
+REFLOW = """() => {
+  const width = document.documentElement.clientWidth, wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.matrix-scroll, .table-scroll')) continue;  // wide tables scroll in their own box
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 0.5) wide.push(`${el.tagName.toLowerCase()}#${el.id} ${Math.round(r.right)}px`);
+  }
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+}"""
+
+
+@pytest.mark.parametrize("site_name", cases())
+def test_every_kind_of_page_reflows_at_320_css_pixels(request, browser, site_name):
+    """WCAG 1.4.10 (a phone, or 400 % zoom): no page scrolls sideways at 320 CSS pixels; only the
+    matrix and the status tables scroll, inside their own boxes. The search page is checked with
+    its results and filters shown (its chapter filter, as wide as the longest chapter title,
+    made the page 381 px wide until 29 Nov 2026)."""
+    site = request.getfixturevalue(site_name)
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    try:
+        found = {}
+        for kind, path in sorted(page_kinds(site).items()):
+            open_page(page, site, path)
+            found[kind] = page.evaluate(REFLOW)
+        assert found == {kind: {"scroll": 320, "width": 320, "wide": []} for kind in found}
+    finally:
+        page.close()
