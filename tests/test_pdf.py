@@ -420,6 +420,34 @@ def test_print_matrix_on_landscape_pages_with_header_row(page, seed_site, seed_r
     assert rows == [matrix_row(seed_report, u.name) for u in seed_report.sorted_units()]
 
 
+
+PRINT_WIDTH = {"portrait": 680, "landscape": 1031}  # print.css's page boxes: 180 mm and 273 mm at 96 px/in
+WIDE = """() => [document.documentElement.scrollWidth, ...[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className)]"""
+
+
+@pytest.mark.parametrize("site_name", ["seed_site", "progress_site"])
+def test_every_kind_of_page_fits_the_width_of_its_printed_page(request, browser, site_name):
+    """With the print stylesheet, at the width of print.css's page box, nothing is wider than the
+    page: Chromium would otherwise shrink the whole page to fit, text included (the targets
+    page's screen-only minimum width did, until 29 Nov 2026)."""
+    from test_a11y import page_kinds
+
+    site = request.getfixturevalue(site_name)
+    found = {}
+    for kind, path in sorted(page_kinds(site).items()):
+        width = PRINT_WIDTH["landscape" if kind == "page-matrix" else "portrait"]
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.emulate_media(media="print")
+            page.goto(path.as_uri())
+            found[kind] = page.evaluate(WIDE)
+        finally:
+            page.close()
+    assert found == {kind: [PRINT_WIDTH["landscape" if kind == "page-matrix" else "portrait"]] for kind in found}
+
+
 # ---- rebuilds: a PDF is made again only when its HTML or what makes it changed ----------------------------
 
 TWO_TASKS = MINIMAL + """      - number: 2
