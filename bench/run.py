@@ -473,7 +473,7 @@ def bench_size(
 def table(rows: list[dict]) -> str:
     """A Markdown table (it is pasted into README.md as it is)."""
     head = [
-        "size", "tasks", "units", "median s", "CPU s", "one-task edit s", "ms/task", "peak RSS MB", "files", "MB out", "largest HTML page",
+        "size", "tasks", "units", "median s", "CPU s", "one-task edit s", "ms/task", "peak RSS MB", "files", "MB out", "largest file", "largest HTML page",
         "MkDocs s", "MkDocs / ours", "Hugo s", "Hugo CPU s", "ours / Hugo",
         "Hugo, all pages s", "Hugo, all pages CPU s", "ours / Hugo, all pages",
     ]  # fmt: skip
@@ -483,13 +483,17 @@ def table(rows: list[dict]) -> str:
             r["size"], r["tasks"], r["units"], f"{r['median_s']:.2f}", _or_dash(r, "cpu_s", "{:.2f}"),
             _or_dash(r, "edit_s", "{:.2f}"), f"{r['per_task_ms']:.3f}",
             f"{r['peak_rss_mb']:.0f}", r["files"], f"{r['bytes'] / 1e6:.1f}",
-            f"{r['largest_html']} ({r['largest_html_bytes'] / 1024:.0f} kB)",
+            f"{r['largest']} ({_size(r['largest_bytes'])})", f"{r['largest_html']} ({_size(r['largest_html_bytes'])})",
             _or_dash(r, "mkdocs_s", "{:.2f}"), _or_dash(r, "mkdocs_ratio", "{:.1f}x"),
             _or_dash(r, "hugo_s", "{:.2f}"), _or_dash(r, "hugo_cpu_s", "{:.2f}"), _or_dash(r, "hugo_ratio", "{:.2f}x"),
             _or_dash(r, "hugo_all_s", "{:.2f}"), _or_dash(r, "hugo_all_cpu_s", "{:.2f}"), _or_dash(r, "hugo_all_ratio", "{:.2f}x"),
         ]  # fmt: skip
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} kB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
 def _or_dash(row: dict, key: str, fmt: str) -> str:

@@ -74,3 +74,20 @@ def test_hugo_builds_every_page_with_our_header_and_footer(bench, tmp_path):
     layout = (project / "layouts" / "_default" / "single.html").read_text(encoding="utf-8")
     assert '<nav aria-label="主导航">' in layout and '<a href="{{ "matrix.html" | relURL }}">责任矩阵</a>' in layout
     assert '<footer><p>济源市人民政府 · 责任分工</p><p>章节：<a href="{{ "chapters/1.html" | relURL }}">一</a></p></footer>' in layout
+
+
+def test_the_table_shows_the_largest_file_and_the_largest_page(bench, tmp_path):
+    """The issue asks for the largest file: with --pdf it is the handout, not an HTML page."""
+    out = tmp_path / "site"
+    (out / "data").mkdir(parents=True)
+    (out / "index.html").write_bytes(b"x" * 3000)
+    (out / "tasks.html").write_bytes(b"x" * 5000)
+    (out / "data" / "tasks.json").write_bytes(b"x" * (11 * 1024 * 1024))
+    row = {"size": "seed", "tasks": 143, "units": 59, "median_s": 0.15, "per_task_ms": 1.0, "peak_rss_mb": 26.0}
+    row |= bench.folder_stats(out)
+    assert (row["files"], row["largest"], row["largest_html"]) == (3, "data/tasks.json", "tasks.html")
+    header, rule, line = bench.table([row]).split("\n")
+    cells = dict(zip(header.strip("| ").split(" | "), line.strip("| ").split(" | ")))
+    assert cells["largest file"] == "data/tasks.json (11.0 MB)"
+    assert cells["largest HTML page"] == "tasks.html (5 kB)"
+    assert cells["MkDocs s"] == "–" and cells["files"] == "3"
