@@ -80,35 +80,78 @@ def _weasyprint_missing(exc: Exception) -> UsageError:
 
 
 def _matches(families: tuple[str, ...]) -> dict[str, tuple[list[str], str | None]]:
-    """What fontconfig gives for each family: the family names of its match and the font's file."""
-    from weasyprint.text.ffi import ffi, fontconfig
+    """What fontconfig gives for each family: the family names of its match and the font's file.
+    Asked through ctypes from the C library that WeasyPrint's Pango uses, so that checking the fonts
+    does not import WeasyPrint (half a second: a rebuild whose PDFs are all unchanged never does)."""
+    import ctypes
 
-    config = fontconfig.FcInitLoadConfigAndFonts()
+    lib = _fontconfig()
+    config = lib.FcInitLoadConfigAndFonts()
     out = {}
     try:
         for family in families:
-            pattern = fontconfig.FcPatternCreate()
-            fontconfig.FcPatternAddString(pattern, b"family", family.encode("utf-8"))
-            fontconfig.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
-            fontconfig.FcDefaultSubstitute(pattern)
-            result = ffi.new("FcResult *")
-            match = fontconfig.FcFontMatch(config, pattern, result)
-            fontconfig.FcPatternDestroy(pattern)
-            if match == ffi.NULL:
+            pattern = lib.FcPatternCreate()
+            lib.FcPatternAddString(pattern, b"family", family.encode("utf-8"))
+            lib.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
+            lib.FcDefaultSubstitute(pattern)
+            result = ctypes.c_int()
+            match = lib.FcFontMatch(config, pattern, ctypes.byref(result))
+            lib.FcPatternDestroy(pattern)
+            if not match:
                 continue
-            value = ffi.new("FcChar8 **")
+            value = ctypes.c_char_p()
             names, n = [], 0
-            while fontconfig.FcPatternGetString(match, b"family", n, value) == 0:  # FcResultMatch
-                names.append(ffi.string(value[0]).decode("utf-8", "replace"))
+            while lib.FcPatternGetString(match, b"family", n, ctypes.byref(value)) == 0:  # FcResultMatch
+                names.append(value.value.decode("utf-8", "replace"))
                 n += 1
             file = None
-            if fontconfig.FcPatternGetString(match, b"file", 0, value) == 0:
-                file = ffi.string(value[0]).decode("utf-8", "surrogateescape")
-            fontconfig.FcPatternDestroy(match)
+            if lib.FcPatternGetString(match, b"file", 0, ctypes.byref(value)) == 0:
+                file = value.value.decode("utf-8", "surrogateescape")
+            lib.FcPatternDestroy(match)
             out[family] = (names, file)
     finally:
-        fontconfig.FcConfigDestroy(config)
+        lib.FcConfigDestroy(config)
     return out
+
+
+_FONTCONFIG = None
+
+
+def _fontconfig():
+    """libfontconfig through ctypes, its functions typed (loaded once per process). Without it, Pango
+    and so WeasyPrint cannot run either: said as WeasyPrint missing."""
+    global _FONTCONFIG
+    if _FONTCONFIG is not None:
+        return _FONTCONFIG
+    import ctypes
+    import ctypes.util
+
+    try:
+        lib = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        name = ctypes.util.find_library("fontconfig")
+        try:
+            lib = ctypes.CDLL(name) if name else None
+        except OSError:
+            lib = None
+        if lib is None:
+            raise _weasyprint_missing(OSError("cannot load libfontconfig")) from None
+    p, s, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+    for fn, restype, argtypes in (
+        ("FcInitLoadConfigAndFonts", p, []),
+        ("FcPatternCreate", p, []),
+        ("FcPatternAddString", i, [p, s, s]),
+        ("FcConfigSubstitute", i, [p, p, i]),
+        ("FcDefaultSubstitute", None, [p]),
+        ("FcFontMatch", p, [p, p, ctypes.POINTER(i)]),
+        ("FcPatternGetString", i, [p, s, i, ctypes.POINTER(s)]),
+        ("FcPatternDestroy", None, [p]),
+        ("FcConfigDestroy", None, [p]),
+    ):
+        getattr(lib, fn).restype = restype
+        getattr(lib, fn).argtypes = argtypes
+    _FONTCONFIG = lib
+    return lib
 
 
 def installed_families(families: tuple[str, ...]) -> set[str]:
@@ -132,12 +175,15 @@ def font_files(families: tuple[str, ...] = (SERIF, SANS)) -> list[tuple[str, int
 
 def check_available(families: tuple[str, ...] | None = None) -> None:
     """Fail early and clearly (UsageError, exit 2) when WeasyPrint or the CJK fonts are missing."""
+    import importlib.util
+
     families = families or (SERIF, SANS)
-    try:
-        import weasyprint  # noqa: F401
-        from weasyprint.text import ffi  # noqa: F401
-    except (ImportError, OSError) as exc:
+    try:  # found, not imported: only a PDF to make imports it (html_to_pdf)
+        found = importlib.util.find_spec("weasyprint")
+    except (ImportError, ValueError) as exc:
         raise _weasyprint_missing(exc) from None
+    if found is None:
+        raise _weasyprint_missing(ImportError("No module named 'weasyprint'"))
     missing = [f for f in families if f not in installed_families(families)]
     if missing:
         raise UsageError(
@@ -285,7 +331,10 @@ def html_to_pdf(html: str, css: list[str]) -> tuple[bytes, list[str]]:
     """WeasyPrint: HTML -> (PDF bytes, WeasyPrint's warnings). Runs in a worker process."""
     import logging  # here: an HTML build does not pay for it
 
-    import weasyprint
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # e.g. installed without Pango: check_available() only finds it
+        raise _weasyprint_missing(exc) from None
 
     class Collect(logging.Handler):
         def __init__(self) -> None:
@@ -338,16 +387,23 @@ def stamp(code: bytes, css: list[str]) -> bytes:
     versions and the font files."""
     import hashlib
 
-    import pydyf
-    import weasyprint
-
     h = hashlib.blake2b(code, digest_size=16)
-    h.update(f"\0{weasyprint.__version__}\0{pydyf.__version__}\0".encode())
+    h.update(f"\0{_version('weasyprint')}\0{_version('pydyf')}\0".encode())
     for c in css:
         h.update(c.encode("utf-8") + b"\0")
     for file, size, mtime in font_files():
         h.update(f"{file}\0{size}\0{mtime}\0".encode("utf-8", "surrogateescape"))
     return h.digest()
+
+
+def _version(package: str) -> str:
+    """An installed package's version, from its metadata (importing WeasyPrint takes half a second)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
 
 
 def render_pdfs(

@@ -384,6 +384,32 @@ def test_pdf_without_weasyprint_is_a_clear_error(tmp_path, monkeypatch):
 # ---- the print stylesheet, through Chromium's print-to-PDF ------------------------------------------
 
 
+def test_weasyprint_is_imported_only_to_make_a_pdf(tmp_path, monkeypatch):
+    """The fonts are checked through fontconfig and WeasyPrint is only found, not imported, before
+    the build: a rebuild whose PDFs are all unchanged never imports it (0.2 s instead of 0.55 s for
+    the real report). A WeasyPrint that is found but cannot load (e.g. without Pango) is said when
+    a PDF is to be made, and the previous site stays."""
+    import importlib.util
+
+    content = write(tmp_path, MINIMAL)
+    out = tmp_path / "site"
+    assert run_cli("--content", str(content), "--out", str(out), "--pdf", "-q", "-j", "1")[0] == 0
+    before = folder_files(out)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: object())  # found, but
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it fails
+    code, stdout, stderr = run_cli("--content", str(content), "--out", str(out), "--pdf", "-j", "1")
+    assert (code, stderr) == (0, "")
+    assert "(8 unchanged pages, 3 unchanged PDFs and 6 unchanged export files reused)" in stdout
+    assert folder_files(out) == before
+
+    content.write_text(MINIMAL.replace("第一项任务。", "第一项任务（修改）。"), encoding="utf-8")  # every PDF changes
+    code, stdout, stderr = run_cli("--content", str(content), "--out", str(out), "--pdf", "-j", "1", "-q")
+    assert code == 2
+    assert stderr.startswith("error: --pdf needs WeasyPrint (import of weasyprint halted; None in sys.modules)")
+    assert folder_files(out) == before  # the previous site, whole
+    assert not list(tmp_path.glob(".site.tmp-*"))
+
+
 def print_page(page, site: Path, name: str, tmp_path: Path) -> Path:
     page.goto((site / name).as_uri())
     path = tmp_path / (name.replace("/", "_") + ".pdf")
