@@ -140,7 +140,10 @@ def making_reusing(
         else:
             if paths:
                 return Rendered(files, record, len(paths))
-    made = fn(*args)
+    from .parallel import gc_paused
+
+    with gc_paused():  # rows, records and the JSON model: a million objects at 100k tasks, no cycles
+        made = fn(*args)
     return Rendered(list(made.items()), {path: (fp, digest(data), len(data)) for path, data in made.items()}, 0)
 
 

@@ -127,6 +127,9 @@ def search_files(report: Report, env) -> dict[str, bytes]:
     """search.html and the index files (site.build_site adds them to the site)."""
     from .pages import render
 
-    meta, shards = build_index(report)
+    from .parallel import gc_paused
+
+    with gc_paused():  # the index's entries: many objects, no cycles
+        meta, shards = build_index(report)
     files = {**render([search_page(report, meta)], env), **index_files(meta, shards)}
     return {path: text.encode("utf-8") for path, text in files.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from util import SEED, folder_files, run_cli
+from util import MINIMAL, SEED, folder_files, run_cli, write
 
 from reportsite import parallel
 from reportsite.synth import generate
@@ -185,3 +185,26 @@ def test_gc_pause_and_freeze_nest_and_leave_everything_collectable():
         last = [[i] for i in range(1000)]
     assert gc.get_freeze_count() == 0 and gc.isenabled()  # outside a freeze: moved to the oldest generation
     assert gc.is_tracked(last[0]) and len(made) == len(more) == 1000
+
+
+def test_the_exports_and_the_search_index_are_made_without_the_cyclic_collector(tmp_path, monkeypatch):
+    """Their rows, records, JSON model and index entries are a million objects at 100k tasks and no
+    garbage cycles: the collector's passes over them cost the exports 5.2 s instead of 3.8 s there.
+    The pages' rendering keeps it (Jinja leaves cycles: 230 MB more at 100k without it)."""
+    import gc
+
+    from reportsite import exports, search
+
+    seen = {}
+    for module, name in ((exports, "all_exports"), (exports, "workbook_bytes"), (search, "build_index")):
+        real = getattr(module, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            seen[_name] = gc.isenabled()
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    code, _, err = run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(tmp_path / "site"), "-q", "-j", "1")
+    assert code == 0, err
+    assert seen == {"all_exports": False, "workbook_bytes": False, "build_index": False}
+    assert gc.isenabled()
