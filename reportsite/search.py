@@ -126,7 +126,6 @@ def search_page(report: Report, meta: dict) -> Page:
 def search_files(report: Report, env) -> dict[str, bytes]:
     """search.html and the index files (site.build_site adds them to the site)."""
     from .pages import render
-
     from .parallel import gc_paused
 
     with gc_paused():  # the index's entries: many objects, no cycles
