@@ -92,7 +92,7 @@ class Preview:
         from .cli import display_path
         from .loader import load
         from .parallel import gc_paused
-        from .pdf import MissingGlyphs
+        from .pdf import MissingGlyphs, terminal_progress
         from .reuse import read_previous
         from .site import build_site
         from .writer import sync
@@ -106,7 +106,13 @@ class Preview:
             previous = None if self.fresh else read_previous(self.out)  # unchanged pages are reused
             try:
                 site = build_site(
-                    report, self.templates, pdf=self.pdf, jobs=self.jobs, previous=previous, in_place=True
+                    report,
+                    self.templates,
+                    pdf=self.pdf,
+                    pdf_progress=terminal_progress() if self.pdf else None,  # `PDF 讲义 2/2`, as build shows it
+                    jobs=self.jobs,
+                    previous=previous,
+                    in_place=True,
                 )
             except MissingGlyphs as exc:  # a character the fonts lack: located in the content, as build does
                 shown = display_path(str(self.content))

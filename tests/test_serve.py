@@ -226,6 +226,7 @@ def test_serve_with_pdf_makes_again_only_the_handouts_that_changed(preview):
     time.sleep(0.05)
     _save(content, TWO_TASKS.replace("第二项任务。", "第二项任务已修改。"))  # 发展改革委员会's task only
     assert rebuilt(2).endswith(" removed (5 unchanged pages and 1 unchanged PDF reused)\n")
+    _wait(lambda: preview["stderr"][-2:] == ["PDF 讲义 1/2\n", "PDF 讲义 2/2\n"])  # only the PDFs made, counted
     assert (zhujian.stat().st_ino, zhujian.stat().st_mtime_ns) == stamps[zhujian]  # left in place
     assert stamps[handout] != (handout.stat().st_ino, handout.stat().st_mtime_ns)
     assert "第二项任务已修改。" in squash(pdftotext(handout))
