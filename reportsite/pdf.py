@@ -87,7 +87,9 @@ def _matches(families: tuple[str, ...]) -> dict[str, tuple[list[str], str | None
 
     lib = _fontconfig()
     config = lib.FcInitLoadConfigAndFonts()
-    out = {}
+    out: dict[str, tuple[list[str], str | None]] = {}
+    if not config:  # fontconfig could not load its configuration: no family resolves
+        return out
     try:
         for family in families:
             pattern = lib.FcPatternCreate()
