@@ -84,7 +84,13 @@ def build_site(
     if pdf:
         with step("PDF handouts"):
             made = handouts.render_pdfs(
-                report, templates, progress=pdf_progress, workers=jobs, previous=previous, code=data_code, in_place=in_place
+                report,
+                templates,
+                progress=pdf_progress,
+                workers=jobs,
+                previous=previous,
+                code=data_code,
+                in_place=in_place,
             )
             for path, data in made.files:
                 if data is None:  # serve: an unchanged PDF, left where it is

@@ -381,9 +381,6 @@ def test_pdf_without_weasyprint_is_a_clear_error(tmp_path, monkeypatch):
     assert run_cli("--content", str(write(tmp_path, MINIMAL)), "--out", str(out), "-q")[0] == 0  # HTML alone needs none
 
 
-# ---- the print stylesheet, through Chromium's print-to-PDF ------------------------------------------
-
-
 def test_weasyprint_is_imported_only_to_make_a_pdf(tmp_path, monkeypatch):
     """The fonts are checked through fontconfig and WeasyPrint is only found, not imported, before
     the build: a rebuild whose PDFs are all unchanged never imports it (0.2 s instead of 0.55 s for
@@ -408,6 +405,9 @@ def test_weasyprint_is_imported_only_to_make_a_pdf(tmp_path, monkeypatch):
     assert stderr.startswith("error: --pdf needs WeasyPrint (import of weasyprint halted; None in sys.modules)")
     assert folder_files(out) == before  # the previous site, whole
     assert not list(tmp_path.glob(".site.tmp-*"))
+
+
+# ---- the print stylesheet, through Chromium's print-to-PDF ------------------------------------------
 
 
 def print_page(page, site: Path, name: str, tmp_path: Path) -> Path:
@@ -447,10 +447,7 @@ def test_print_matrix_on_landscape_pages_with_header_row(page, seed_site, seed_r
 
 
 
-PRINT_WIDTH = {"portrait": 680, "landscape": 1031}  # print.css's page boxes: 180 mm and 273 mm at 96 px/in
-WIDE = """() => [document.documentElement.scrollWidth, ...[...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-  .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className)]"""
+PAGE_BOX = {"portrait": 680, "landscape": 1031}  # print.css's page boxes: 180 mm and 273 mm at 96 px/in
 
 
 @pytest.mark.parametrize("site_name", ["seed_site", "progress_site"])
@@ -458,20 +455,21 @@ def test_every_kind_of_page_fits_the_width_of_its_printed_page(request, browser,
     """With the print stylesheet, at the width of print.css's page box, nothing is wider than the
     page: Chromium would otherwise shrink the whole page to fit, text included (the targets
     page's screen-only minimum width did, until 29 Nov 2026)."""
-    from test_a11y import page_kinds
+    from test_a11y import page_kinds, wider_than_the_page
 
     site = request.getfixturevalue(site_name)
-    found = {}
+    found, want = {}, {}
     for kind, path in sorted(page_kinds(site).items()):
-        width = PRINT_WIDTH["landscape" if kind == "page-matrix" else "portrait"]
+        width = PAGE_BOX["landscape" if kind == "page-matrix" else "portrait"]
         page = browser.new_page(viewport={"width": width, "height": 900})
         try:
             page.emulate_media(media="print")
             page.goto(path.as_uri())
-            found[kind] = page.evaluate(WIDE)
+            found[kind] = wider_than_the_page(page, scroll_boxes=False)  # in print they do not scroll
         finally:
             page.close()
-    assert found == {kind: [PRINT_WIDTH["landscape" if kind == "page-matrix" else "portrait"]] for kind in found}
+        want[kind] = {"scroll": width, "width": width, "wide": []}
+    assert found == want
 
 
 # ---- rebuilds: a PDF is made again only when its HTML or what makes it changed ----------------------------

@@ -186,19 +186,13 @@ def test_serve_loads_the_content_without_the_cyclic_collector(tmp_path, monkeypa
     assert seen == [False, False] and gc.isenabled()
 
 
-TWO_TASKS = MINIMAL + """
-      - number: 2
-        text: 第二项任务。
-        lead: [发展改革委员会]
-"""
-
 
 @pytest.mark.parametrize("preview", [("-j", "2", "--pdf")], indirect=True, ids=["pdf"])
 def test_serve_with_pdf_makes_again_only_the_handouts_that_changed(preview):
     """`serve --pdf` previews the handouts too: after an edit, WeasyPrint makes again only the PDFs
     whose HTML changed, the others stay in place untouched; a character the fonts lack is located
     in the content, and the last good site (PDFs included) stays served."""
-    from test_pdf import pdftotext, squash
+    from test_pdf import TWO_TASKS, pdftotext, squash
 
     base, content, out = preview["base"], preview["content"], preview["out"]
     handout, zhujian, fagai = (
