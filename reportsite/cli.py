@@ -187,8 +187,7 @@ def run(args) -> int:
             with timings.step("swap the new site in"):
                 commit(site, out)
     except handouts.MissingGlyphs as exc:
-        shown = display_path(str(content))
-        raise ContentError(exc.problems(report, content.read_text(encoding="utf-8"), shown)) from None
+        raise exc.located(report, content, display_path(str(content))) from None
     if args.timings:
         timings.report(time.perf_counter() - _STARTED)
     if not args.quiet:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Problem, UsageError
+from .errors import ContentError, Problem, UsageError
 from .model import KINDS, ROLES, Report, Unit
 
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -52,10 +52,11 @@ class MissingGlyphs(Exception):
         self.chars = chars  # character -> the PDFs it appears in
         super().__init__(", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)))
 
-    def problems(self, report: Report, content_text: str, filename: str) -> list[Problem]:
-        """One located problem per character: its first place in the content file (task numbers too)."""
+    def located(self, report: Report, content: Path, shown: str) -> ContentError:
+        """The error build and serve report: one located problem per character, at its first place
+        in the content file (`shown`: its name as printed), with the tasks that have it."""
         out = []
-        lines = content_text.splitlines()
+        lines = content.read_text(encoding="utf-8").splitlines()
         for ch in sorted(self.chars):
             tasks = [str(t.number) for t in report.tasks if ch in t.text]
             where = f" (task {', '.join(tasks)})" if tasks else f" (in {', '.join(self.chars[ch][:3])})"
@@ -68,8 +69,8 @@ class MissingGlyphs(Exception):
                 f"no installed font has a glyph for '{ch}' (U+{ord(ch):04X}){where}: the PDF would print a box; "
                 f"install the Debian package {FONT_PACKAGE} ({SERIF}, {SANS}) or replace the character"
             )
-            out.append(Problem(filename, line, col, message))
-        return out
+            out.append(Problem(shown, line, col, message))
+        return ContentError(out)
 
 
 def _weasyprint_missing(exc: Exception) -> UsageError:

@@ -115,8 +115,7 @@ class Preview:
                     in_place=True,
                 )
             except MissingGlyphs as exc:  # a character the fonts lack: located in the content, as build does
-                shown = display_path(str(self.content))
-                raise ContentError(exc.problems(report, self.content.read_text(encoding="utf-8"), shown)) from None
+                raise exc.located(report, self.content, display_path(str(self.content))) from None
             written, removed = sync(site, self.out)
         except ContentError as exc:
             text = "\n".join(str(p) for p in exc.problems)
