@@ -142,12 +142,17 @@ class Report:
     def count(self, unit: str, role: str, chapter: int | None = None) -> int:
         """A unit's assignments in a role (in one chapter): counted in one pass per unit, then looked up
         (pages, exports and handouts ask for every unit × chapter × role)."""
+        counts = self.counts(unit)
+        return counts[role] if chapter is None else counts[(role, chapter)]
+
+    def counts(self, unit: str) -> Counter:
+        """count()'s table of a unit: {role: n, (role, chapter): n}, made once (read-only)."""
         counts = self._counts.get(unit)
         if counts is None:
             counts = Counter((a.role, a.task.chapter) for a in self.assignments[unit])
             counts.update(Counter(a.role for a in self.assignments[unit]))
             self._counts[unit] = counts
-        return counts[role] if chapter is None else counts[(role, chapter)]
+        return counts
 
     @property
     def sections(self) -> list[Section]:

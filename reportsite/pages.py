@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,12 +89,24 @@ def _dict_first_environment():
         context_class = _fast_call_context(jinja2.runtime.Context)
 
         def getattr(self, obj, attribute):
-            if type(obj) is dict:
+            kind = type(obj)
+            if kind is dict or kind is SharedDict:
                 try:
                     return obj[attribute]
                 except KeyError:
                     pass
+                if kind is SharedDict:  # a template's mistake says 'dict object', as for any dict
+                    obj = dict(obj)
             return super().getattr(obj, attribute)
+
+        def getitem(self, obj, argument):
+            kind = type(obj)
+            if kind is SharedDict or kind is SharedList:
+                try:
+                    return obj[argument]
+                except (KeyError, IndexError, TypeError):
+                    obj = kind.__mro__[2](obj)  # a plain dict or list, in a template's mistakes too
+            return super().getitem(obj, argument)
 
     return DictFirst
 
@@ -162,6 +173,36 @@ def _fast_escape_template(base):
     return FastEscape
 
 
+class _Digested:
+    """A value every page of a kind shares and no page changes (a task view, the site's navigation):
+    a page's fingerprint (reuse.fingerprint) takes it as the digest of its content, worked out once
+    (digest()), instead of pickling it again on every page (at 10k tasks and 3,000 units each task
+    view is on about five pages, the navigation on all 6,400)."""
+
+    __slots__ = ()
+
+    def digest(self) -> bytes:
+        try:
+            return self._digest
+        except AttributeError:
+            from .reuse import content_digest
+
+            self._digest = content_digest(dict(self) if isinstance(self, dict) else list(self))
+            return self._digest
+
+
+class SharedDict(_Digested, dict):
+    """A dict to the templates (see _Digested)."""
+
+    __slots__ = ("_digest",)
+
+
+class SharedList(_Digested, list):
+    """A list to the templates (see _Digested)."""
+
+    __slots__ = ("_digest",)
+
+
 def _DictFirstEnvironment(**options):
     return _dict_first_environment()(**options)
 
@@ -169,13 +210,20 @@ def _DictFirstEnvironment(**options):
 class SiteContext:
     """What every page shares, and the helpers that turn model objects into link targets."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, shared_views: bool = True):
+        """shared_views: task views made as SharedDict, so that a page's fingerprint takes each as
+        its digest, worked out once; worth it where a view is on several of the pages made with
+        this context (the unit pages, or all pages in one process), not where it is on one or two
+        (chapters, the top pages: there the digests cost more than pickling each view in place)."""
         self.report = report
+        self._view = SharedDict if shared_views else dict
         self.units = report.unit_by_name
         self._task_views: dict[int, dict] = {}
         self._unit_parts: dict[str, list] = {}
         self._unit_refs: dict[str, dict] = {}
+        self._sections: dict[tuple[int, int], dict] = {}
         self.fragments: dict = {}  # the build's fragment and link cache: see _page_helpers()
+        self._common: dict | None = None
 
     def unit_ref(self, name: str) -> dict:
         """{name, href} of a unit, made once and shared by every view that names it: read-only."""
@@ -194,20 +242,26 @@ class SiteContext:
         return view
 
     def _make_task_view(self, t: Task) -> dict:
-        ch = self.report.chapters[t.chapter - 1]
-        sec = ch.sections[t.section - 1] if t.section else None
-        return {
-            "number": t.number,
-            "text": t.text,
-            "href": task_path(t),
-            "chapter": {"number": ch.number, "numeral": ch.numeral, "title": ch.title, "href": chapter_path(ch.number)},
-            "section": {"numeral": _section_numeral(sec.number), "title": sec.title} if sec else None,
-            "lead": [self.unit_ref(n) for n in t.lead],
-            "responsible": [self.unit_ref(n) for n in t.responsible],
-            "and_others": t.and_others,
-            "extra": t.extra,
-            "progress": progress.task_progress(t, self.report.extra.get("as_of")),
-        }
+        return self._view(
+            number=t.number,
+            text=t.text,
+            href=task_path(t),
+            section=self._section(t.chapter, t.section) if t.section else None,
+            lead=[self.unit_ref(n) for n in t.lead],
+            responsible=[self.unit_ref(n) for n in t.responsible],
+            and_others=t.and_others,
+            extra=t.extra,
+            progress=progress.task_progress(t, self.report.extra.get("as_of")),
+        )
+
+    def _section(self, chapter: int, section: int) -> dict:
+        """{numeral, title} of a section, one for all its task views (the PDFs show it)."""
+        key = (chapter, section)
+        ref = self._sections.get(key)
+        if ref is None:
+            sec = self.report.chapters[chapter - 1].sections[section - 1]
+            ref = self._sections[key] = {"numeral": _section_numeral(sec.number), "title": sec.title}
+        return ref
 
     def unit_parts(self, name: str) -> list:
         """paging.unit_parts of a unit, worked out once (unit pages and the matrix both ask)."""
@@ -217,17 +271,20 @@ class SiteContext:
         return parts
 
     def common(self) -> dict:
-        r = self.report
-        return {
-            "_fragments": self.fragments,
-            "report": {"title": r.title, "issuer": r.issuer, "year": r.year, "source": r.source},
-            "labels": r.labels,
-            "csp": CSP,
-            "nav_chapters": [
-                {"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)}
-                for c in r.chapters
-            ],
-        }
+        """What every page's context has (made once: each page's context is a new dict of it)."""
+        if self._common is None:
+            r = self.report
+            self._common = {
+                "_fragments": self.fragments,
+                "report": SharedDict(title=r.title, issuer=r.issuer, year=r.year, source=r.source),
+                "labels": SharedDict(r.labels),
+                "csp": CSP,
+                "nav_chapters": SharedList(
+                    {"number": c.number, "numeral": c.numeral, "title": c.title, "href": chapter_path(c.number)}
+                    for c in r.chapters
+                ),
+            }
+        return self._common
 
 
 @functools.lru_cache(maxsize=None)  # asked for every task view
@@ -365,12 +422,13 @@ def matrix_page(sc: SiteContext) -> list[Page]:
     # thousands of units), so one shared dict per chapter
     empty = {c.number: {"chapter": c.number, "lead": 0, "responsible": 0, "level": 0, "href": None} for c in r.chapters}
     for u in r.sorted_units():
-        where = anchor_parts(sc.unit_parts(u.name))
-        counted = Counter((a.role, a.task.chapter) for a in r.assignments[u.name])  # = r.count(), in one pass
+        # the part of its page each cell links to; a unit of one page needs no cutting
+        where = anchor_parts(sc.unit_parts(u.name)) if len(r.assignments[u.name]) > paging.UNIT_PART_ITEMS else {}
+        counted = r.counts(u.name)  # r.count()'s table
         cells = []
         for c in r.chapters:
-            lead = counted[("lead", c.number)]
-            resp = counted[("responsible", c.number)]
+            lead = counted.get(("lead", c.number), 0)
+            resp = counted.get(("responsible", c.number), 0)
             if not lead + resp:
                 cells.append(empty[c.number])
                 continue
@@ -440,9 +498,11 @@ def group_pages(report: Report, group: str, sc: SiteContext | None = None) -> li
     """The pages of one folder group, with their contexts: 'units' (units/: the unit pages and the
     units index), 'chapters' (chapters/) or 'top' (the home page, the matrix, tasks.html and
     targets.html with their parts). One build job makes and renders one group (site.py), with its
-    own SiteContext (task views, fragments), or one shared by the groups made in one process;
-    together the groups are every page of the site."""
-    sc = sc or SiteContext(report)
+    own SiteContext (task views, fragments); together the groups are every page of the site. The
+    unit pages' task views are SharedDicts (a task is on several unit pages: fingerprinted by their
+    digests), the other groups' plain dicts (on one or two pages each): sc, if given (tests), must
+    be made the same way."""
+    sc = sc or SiteContext(report, shared_views=group == "units")  # each task on several unit pages
     if group == "units":
         made = [*unit_pages(sc), units_index_page(sc)]
     elif group == "chapters":

@@ -142,13 +142,16 @@ def status_counts(tasks, as_of: _dt.date | None) -> dict:
 
 
 def decorate(pages, report) -> None:
-    """Add progress counts and export links to the home, unit and matrix page contexts."""
+    """Add progress counts and export links to the home, unit and matrix page contexts (the counts
+    only when some task has a status: else the pages say 进展未填报 and show none)."""
     as_of = report.extra.get("as_of")
     has = any(t.extra.get("status") for t in report.tasks)
     common = {"has_progress": has, "as_of": as_of.isoformat() if as_of else ""}
     by_unit: dict[str | None, dict] = {}  # a unit's counts, shared by its part pages and its matrix row
 
-    def unit_counts(name: str | None) -> dict:
+    def unit_counts(name: str | None) -> dict | None:
+        if not has:  # the pages show no counts (进展未填报): none are made (3,000 units: 0.1 s)
+            return None
         if name not in by_unit:  # None: the whole report
             tasks = report.tasks if name is None else [a.task for a in report.assignments[name]]
             by_unit[name] = status_counts(tasks, as_of)
@@ -159,7 +162,7 @@ def decorate(pages, report) -> None:
             p.context["progress"] = dict(
                 common,
                 total=unit_counts(None),
-                chapters=[status_counts(c.tasks, as_of) for c in report.chapters],
+                chapters=[status_counts(c.tasks, as_of) for c in report.chapters] if has else [],
             )
         elif p.template == "unit.html":
             name = p.context["unit"]["name"]
@@ -167,7 +170,7 @@ def decorate(pages, report) -> None:
             p.context["progress"] = dict(common, total=unit_counts(name), csv=f"data/units/{unit.slug}.csv")
         elif p.template == "matrix.html":
             rows = []
-            for row in p.context["rows"]:
+            for row in p.context["rows"] if has else ():
                 rows.append({"name": row["name"], "href": row["href"], "counts": unit_counts(row["name"])})
             p.context["progress"] = dict(
                 common,

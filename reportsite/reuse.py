@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import pickle
 import sys
@@ -201,13 +202,44 @@ def _code_stamp() -> bytes:
 
 
 def fingerprint(code: bytes, page) -> str | None:
-    """A page's fingerprint (None if its context cannot be pickled: that page is always rendered)."""
+    """A page's fingerprint (None if its context cannot be pickled: that page is always rendered).
+    A value shared by many pages (a task view, the navigation: pages.SharedDict, SharedList) counts as
+    the digest of its content (_ContextPickler)."""
     context = {k: v for k, v in page.context.items() if k != "_fragments"}  # the build's shared cache
     try:
-        data = pickle.dumps((page.path, page.template, context), protocol=5)
+        return hashlib.blake2b(code + content_digest((page.path, page.template, context)), digest_size=16).hexdigest()
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return hashlib.blake2b(code + data, digest_size=16).hexdigest()
+
+
+def content_digest(value) -> bytes:
+    """The digest of a value's pickle, in which a shared value (pages.SharedDict, SharedList) is its
+    own digest."""
+    out = io.BytesIO()
+    _ContextPickler(out, protocol=5).dump(value)
+    return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
+
+
+def _shared_digest(digest: bytes):
+    """What a shared value stands for in a fingerprint's pickle (never unpickled)."""
+    raise NotImplementedError
+
+
+@functools.lru_cache(maxsize=1)
+def _context_pickler():
+    from .pages import SharedDict, SharedList
+
+    def shared(value):
+        return _shared_digest, (value.digest(),)
+
+    class ContextPickler(pickle.Pickler):
+        dispatch_table = {SharedDict: shared, SharedList: shared}
+
+    return ContextPickler
+
+
+def _ContextPickler(out, protocol: int):
+    return _context_pickler()(out, protocol=protocol)
 
 
 def digest(data: bytes) -> str:

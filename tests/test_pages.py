@@ -279,3 +279,24 @@ def test_template_calls_of_plain_helpers_skip_jinjas_checks_and_others_keep_them
     assert out == "&lt;10&gt;&lt;20&gt; units/a.html"
     assert seen == [((10,), {}), ((20,), {})]
     assert issubclass(env.context_class, jinja2.runtime.Context) and env.context_class is not jinja2.runtime.Context
+
+
+def test_a_templates_mistake_on_shared_values_reads_as_on_any_dict_or_list():
+    """Task views and the navigation are SharedDict and SharedList (pages.py): a template's mistake
+    on them says what it says on a plain dict or list, not the class's name."""
+    import jinja2
+    import pytest
+
+    from reportsite import pages
+
+    env = pages.make_env(SEED.parent.parent / "templates")
+    view, nav = pages.SharedDict(number=29), pages.SharedList([{"number": 1}])
+    assert env.from_string("{{ t.number }} {{ t['number'] }} {{ nav[0].number }}").render(t=view, nav=nav) == "29 29 1"
+    for source, message in (
+        ("{{ t.mayor }}", "'dict object' has no attribute 'mayor'"),
+        ("{{ t['mayor'] }}", "'dict object' has no attribute 'mayor'"),
+        ("{{ nav[3] }}", "list object has no element 3"),
+    ):
+        with pytest.raises(jinja2.UndefinedError) as raised:
+            env.from_string(source).render(t=view, nav=nav)
+        assert str(raised.value) == message

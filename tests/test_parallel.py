@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from util import MINIMAL, SEED, folder_files, run_cli, write
+from util import MINIMAL, ROOT, SEED, folder_files, run_cli, write
 
 from reportsite import parallel
 from reportsite.synth import generate
@@ -208,3 +208,34 @@ def test_the_exports_and_the_search_index_are_made_without_the_cyclic_collector(
     assert code == 0, err
     assert seen == {"all_exports": False, "workbook_bytes": False, "build_index": False}
     assert gc.isenabled()
+
+
+def test_jobs_are_handed_out_the_longest_first_for_the_reports_shape(tmp_path, monkeypatch):
+    """The processes take the jobs in list order: by the estimate of each job's cost from the
+    numbers of tasks and units, so that they end about together (site._COST). Few units per task:
+    the exports, whose cost barely depends on the units, come before the top pages; many: after."""
+    handed = []
+
+    class Seen(Exception):
+        pass
+
+    def jobs(work, processes):
+        handed.append([name for name, _, _ in work])
+        raise Seen
+
+    monkeypatch.setattr(parallel, "Jobs", jobs)
+    for tasks, units in ((2000, 20), (500, 400)):
+        content = tmp_path / f"synth-{units}.yaml"
+        content.write_text(generate(tasks, units), encoding="utf-8")
+        from reportsite import loader, site
+
+        report, problems = loader.load(str(content))
+        assert not problems and len(report.units) >= units
+        try:
+            site.build_site(report, ROOT / "templates", jobs=2)
+        except Seen:
+            pass
+    assert handed == [
+        ["pages: units", "exports", "workbook", "pages: top", "pages: chapters", "search index"],
+        ["pages: units", "pages: top", "workbook", "exports", "pages: chapters", "search index"],
+    ]

@@ -219,3 +219,29 @@ def test_serve_keeps_the_exports_in_place_after_a_template_edit(seed_copy, tmp_p
     fresh = tmp_path / "fresh"
     build(seed_copy, fresh, "--fresh", "--templates", str(templates))
     assert folder_files(out) == folder_files(fresh)
+
+
+def test_a_unit_pages_fingerprint_takes_its_task_views_by_their_content(seed_report):
+    """A unit page's task views (and every page's navigation) are pickled in its fingerprint as the
+    digest of their content, worked out once per view: the same content in new objects gives the
+    same fingerprint, whatever was digested first, and any change in a view changes it."""
+    from reportsite import pages, reuse
+
+    path = "units/caizhengjinrongju.html"  # 财政金融局: task 5 among others
+    first = next(p for p in pages.group_pages(seed_report, "units") if p.path == path)
+    twin = next(p for p in pages.group_pages(seed_report, "units") if p.path == path)  # new views
+    items = [item for r in twin.context["roles"] for c in r["chapters"] for item in c["tasks"]]
+    views = [item["task"] for item in items]
+    assert 5 in [v["number"] for v in views]
+    assert all(type(v) is pages.SharedDict for v in views)
+    assert type(twin.context["nav_chapters"]) is pages.SharedList
+    for v in reversed(views):  # digested before, in another order
+        v.digest()
+    assert reuse.fingerprint(b"code", first) == reuse.fingerprint(b"code", twin)
+    assert reuse.fingerprint(b"code", first) != reuse.fingerprint(b"other code", first)
+    task5 = next(item for item in items if item["task"]["number"] == 5)
+    task5["task"] = pages.SharedDict(task5["task"], text="一般公共预算收入增长7%以上。")
+    assert reuse.fingerprint(b"code", first) != reuse.fingerprint(b"code", twin)
+    # the chapters' views are on one page each: plain dicts, pickled in place
+    chapter = pages.group_pages(seed_report, "chapters")[0]
+    assert chapter.path == "chapters/1.html" and type(chapter.context["direct_tasks"][0]) is dict
