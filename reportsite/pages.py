@@ -67,6 +67,10 @@ def make_env(templates: Path):
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=template_cache(),  # compiled templates kept between builds (reportsite/cache.py)
+        # one environment per build (serve makes a new one for each rebuild): the templates are read
+        # once, not looked at again (Jinja's default stats each template's file on every page that
+        # uses it: three times a unit page)
+        auto_reload=False,
     )
     # segments(text): the text cut into (piece, is_quantity) for highlighting quantities; asked only
     # by the pages that show task texts that way (cached per text: targets.py)

@@ -154,7 +154,14 @@ def _write(folder: Path, path: str, data: bytes | Path, made: set[Path]) -> None
             return
         except OSError:  # e.g. FAT or exFAT (a USB stick): no hard links
             data = data.read_bytes()
-    target.write_bytes(data)
+    # what Path.write_bytes does, without its file objects (10 µs a file: a big site has 6,000+)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
