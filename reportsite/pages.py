@@ -217,8 +217,8 @@ class SiteContext:
     def __init__(self, report: Report, shared_views: bool = True):
         """shared_views: task views made as SharedDict, so that a page's fingerprint takes each as
         its digest, worked out once; worth it where a view is on several of the pages made with
-        this context (the unit pages, or all pages in one process), not where it is on one or two
-        (chapters, the top pages: there the digests cost more than pickling each view in place)."""
+        this context (the unit pages), not where it is on one or two (chapters, the top pages:
+        there the digests cost more than pickling each view in place)."""
         self.report = report
         self._view = SharedDict if shared_views else dict
         self.units = report.unit_by_name

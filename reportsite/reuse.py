@@ -204,7 +204,7 @@ def _code_stamp() -> bytes:
 def fingerprint(code: bytes, page) -> str | None:
     """A page's fingerprint (None if its context cannot be pickled: that page is always rendered).
     A value shared by many pages (a task view, the navigation: pages.SharedDict, SharedList) counts as
-    the digest of its content (_ContextPickler)."""
+    the digest of its content (content_digest)."""
     context = {k: v for k, v in page.context.items() if k != "_fragments"}  # the build's shared cache
     try:
         return hashlib.blake2b(code + content_digest((page.path, page.template, context)), digest_size=16).hexdigest()
@@ -216,7 +216,7 @@ def content_digest(value) -> bytes:
     """The digest of a value's pickle, in which a shared value (pages.SharedDict, SharedList) is its
     own digest."""
     out = io.BytesIO()
-    _ContextPickler(out, protocol=5).dump(value)
+    _context_pickler()(out, protocol=5).dump(value)
     return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
 
 
@@ -227,6 +227,8 @@ def _shared_digest(digest: bytes):
 
 @functools.lru_cache(maxsize=1)
 def _context_pickler():
+    """The Pickler class of content_digest(): its dispatch table puts a shared value's digest in
+    place of the value (made when first asked, as pages, which defines them, imports this module)."""
     from .pages import SharedDict, SharedList
 
     def shared(value):
@@ -236,10 +238,6 @@ def _context_pickler():
         dispatch_table = {SharedDict: shared, SharedList: shared}
 
     return ContextPickler
-
-
-def _ContextPickler(out, protocol: int):
-    return _context_pickler()(out, protocol=protocol)
 
 
 def digest(data: bytes) -> str:
