@@ -300,3 +300,25 @@ def test_a_templates_mistake_on_shared_values_reads_as_on_any_dict_or_list():
         with pytest.raises(jinja2.UndefinedError) as raised:
             env.from_string(source).render(t=view, nav=nav)
         assert str(raised.value) == message
+
+
+def test_relative_links_are_what_posixpath_relpath_gives_without_the_working_folder(monkeypatch):
+    """pages._relpath works from the two site paths alone (relpath asks the OS for the working
+    folder twice a call): the same answer for every kind of page folder and target."""
+    import os
+    import posixpath
+
+    from reportsite import pages
+
+    targets = [
+        *("index.html", "units/index.html", "units/a.html", "units/a_2.html", "chapters/3.html"),
+        *("chapters/3-2.html", "assets/style.css", "data/units/a.csv", "matrix-2.html", "units"),
+    ]
+    folders = [".", "units", "chapters", "data/units", "assets", "a/b"]
+    expected = {(t, f): posixpath.relpath(t, f) for t in targets for f in folders}
+    pages._relpath.cache_clear()
+    monkeypatch.setattr(os, "getcwd", lambda: (_ for _ in ()).throw(AssertionError("getcwd asked")))
+    assert {(t, f): pages._relpath(t, f) for t in targets for f in folders} == expected
+    assert pages.relative("units/a.html#lead-ch2", "chapters/1.html") == "../units/a.html#lead-ch2"
+    assert pages.relative("#task-5", "chapters/1.html") == "1.html#task-5"
+    pages._relpath.cache_clear()
