@@ -4,6 +4,7 @@
                                     # MkDocs and Hugo beside each; every figure a median of 3 runs
     python3 bench/run.py --quick    # seed and 1k, one run each (about a minute)
     python3 bench/run.py --sizes seed,10000 --runs 5 --no-others
+    python3 bench/run.py --sizes 10000x3000 --runs 5 --no-mkdocs   # Hugo's ratios, without MkDocs' minutes
 
 A size is a number of tasks (synth's default units: tasks/25) or TASKSxUNITS. 10000x3000 is the
 shape issue 6 measured MkDocs and Hugo on: its figures at 10k tasks (MkDocs about 176 s, Hugo
@@ -321,12 +322,13 @@ def hugo_project(pages: dict[str, str], where: Path, every: dict | None = None) 
     return where
 
 
-def setup_others(want: bool) -> tuple[str | None, str | None]:
-    """Paths of mkdocs (in bench/.venv) and hugo; installs them when missing."""
+def setup_others(want: bool, want_mkdocs: bool = True) -> tuple[str | None, str | None]:
+    """Paths of mkdocs (in bench/.venv) and hugo; installs them when missing. want_mkdocs=False:
+    Hugo only (MkDocs takes two minutes a run at 10k tasks and 3,000 units)."""
     if not want:
         return None, None
     mkdocs = VENV / "bin" / "mkdocs"
-    if not mkdocs.exists():
+    if want_mkdocs and not mkdocs.exists():
         print("setting up bench/.venv with MkDocs …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run(
@@ -342,7 +344,7 @@ def setup_others(want: bool) -> tuple[str | None, str | None]:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
         hugo = shutil.which("hugo")
-    return (str(mkdocs) if mkdocs.exists() else None), hugo
+    return (str(mkdocs) if want_mkdocs and mkdocs.exists() else None), hugo
 
 
 # ---------------------------------------------------------------- the run
@@ -514,10 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs to build.py (default: its own, all cores)")
     p.add_argument("--no-others", action="store_true", help="skip MkDocs and Hugo")
+    p.add_argument("--no-mkdocs", action="store_true", help="skip MkDocs only (Hugo's ratios still measured)")
     args = p.parse_args(argv)
     sizes = ["seed", "1000"] if args.quick else args.sizes.split(",")
     runs = 1 if args.quick else args.runs
-    mkdocs, hugo = setup_others(not args.no_others)
+    mkdocs, hugo = setup_others(not args.no_others, not args.no_mkdocs)
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = RESULTS / "work"
     work.mkdir(exist_ok=True)

@@ -91,3 +91,20 @@ def test_the_table_shows_the_largest_file_and_the_largest_page(bench, tmp_path):
     assert cells["largest file"] == "data/tasks.json (11.0 MB)"
     assert cells["largest HTML page"] == "tasks.html (5 kB)"
     assert cells["MkDocs s"] == "–" and cells["files"] == "3"
+
+
+def test_no_mkdocs_keeps_hugo_and_sets_up_no_mkdocs(bench, tmp_path, monkeypatch):
+    """--no-mkdocs: Hugo's ratios without MkDocs' minutes; bench/.venv is not even made."""
+    monkeypatch.setattr(bench, "VENV", tmp_path / "venv")
+    monkeypatch.setattr(bench.shutil, "which", lambda name: f"/usr/bin/{name}")
+    ran = []
+    monkeypatch.setattr(bench.subprocess, "run", lambda *a, **k: ran.append(a))
+    assert bench.setup_others(True, want_mkdocs=False) == (None, "/usr/bin/hugo")
+    assert bench.setup_others(False) == (None, None)
+    assert ran == [] and not (tmp_path / "venv").exists()
+    args = []  # and main() passes the option on
+    monkeypatch.setattr(bench, "setup_others", lambda *a: args.append(a) or (None, None))
+    monkeypatch.setattr(bench, "bench_size", lambda *a: (_ for _ in ()).throw(SystemExit(0)))
+    with pytest.raises(SystemExit):
+        bench.main(["--sizes", "seed", "--no-mkdocs"])
+    assert args == [(True, False)]
