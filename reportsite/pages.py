@@ -439,7 +439,7 @@ def matrix_page(sc: SiteContext) -> list[Page]:
     empty = {c.number: {"chapter": c.number, "lead": 0, "responsible": 0, "level": 0, "href": None} for c in r.chapters}
     for u in r.sorted_units():
         # the part of its page each cell links to; a unit of one page needs no cutting
-        where = anchor_parts(sc.unit_parts(u.name)) if len(r.assignments[u.name]) > paging.UNIT_PART_ITEMS else {}
+        where = {} if paging.one_part(r, u.name) else anchor_parts(sc.unit_parts(u.name))
         counted = r.counts(u.name)  # r.count()'s table
         cells = []
         for c in r.chapters:

@@ -26,6 +26,11 @@ def matrix_path(part: int) -> str:
     return "matrix.html" if part == 1 else f"matrix-{part}.html"
 
 
+def one_part(report: Report, name: str) -> bool:
+    """Whether a unit's tasks fit on one page (unit_parts() then gives one part)."""
+    return len(report.assignments[name]) <= UNIT_PART_ITEMS
+
+
 def unit_parts(report: Report, name: str, limit: int | None = None) -> list[list[tuple[str, int, list[Assignment]]]]:
     """A unit's tasks grouped by role and chapter, cut into parts of at most `limit` tasks.
 
