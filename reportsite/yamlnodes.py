@@ -5,6 +5,9 @@ we can report `file:LINE:COL` for every value, reject duplicate mapping keys (Py
 keeps the last), bound nesting depth and alias expansion (billion laughs), and never construct
 arbitrary Python objects. Plain scalars are resolved like YAML 1.1's core types we accept:
 int, bool, null; everything else is a string.
+
+Plain block YAML (what a content file usually is) is read by yamlfast.py instead, which gives the
+same nodes or declines, and then this reads the text.
 """
 
 from __future__ import annotations
@@ -105,6 +108,11 @@ def decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
 
 def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     """YAML text to a Node tree, or the problems that prevent it."""
+    from .yamlfast import compose  # plain block YAML, line by line; None: anything else
+
+    root = compose(text)
+    if root is not None:
+        return root, []
     try:
         return _compose(text, filename)
     except yaml.MarkedYAMLError as exc:
