@@ -28,7 +28,8 @@ from .yamlnodes import MAX_DEPTH, Map, Node, Scalar, Seq, _resolve
 _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 # one line: its indentation, a sequence entry's dash, a key, the rest (without trailing spaces)
 # (a key of at most 64 characters: libyaml refuses one longer than 1,024)
-_LINE = re.compile(r"( *)(?:(-) +)?(?:([A-Za-z_][A-Za-z0-9_]{0,63}):(?: +|$))?(.*?) *")
+# (the lines are read by one findall: groups, not match objects, for each line)
+_LINES = re.compile(r"^( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]{0,63})(: +|:$))?(.*?) *$", re.MULTILINE)
 # a plain scalar in block context: no indicator first, nothing that would end it or start a
 # comment inside (': ', ' #'), no ':' at its end
 _PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
@@ -43,22 +44,20 @@ def compose(text: str) -> Node | None:
         text = text.replace("\r\n", "\n")  # CRLF is one line break, as in libyaml
     if _OUTSIDE.search(text):
         return None
-    line_match = _LINE.fullmatch
     keys: dict[str, object] = {}  # a key's text -> its value as YAML reads it
     items: dict[str, object] = {}  # a flow list item's text -> its value
     # open containers, innermost last: [node, column, kind, keys seen (maps), key awaiting its value (maps)]
     stack: list[list] = []
     root: Node | None = None
     number = 0
-    for line in text.split("\n"):
+    for indent, dash, name, colon, rest in _LINES.findall(text):
         number += 1
-        m = line_match(line)
-        indent, dash, name, rest = m.groups()
         if not dash and not name and (not rest or rest[0] == "#"):
             continue  # blank, or a comment line
         if len(stack) >= MAX_DEPTH - 4:  # with room for what one line opens
             return None  # deep nesting: libyaml's composer refuses it with its message
         col = len(indent)  # 0-based column of the dash, key or value that starts the line
+        at = col + len(dash)  # of the key or value after the dash
         # close what is deeper than this line; a key still awaiting its value there is null
         while stack and stack[-1][1] > col:
             if stack.pop()[4] is not None:
@@ -78,11 +77,11 @@ def compose(text: str) -> Node | None:
             else:
                 return None
             if name:
-                top = [Map(number, m.start(3) + 1), m.start(3), _MAP, set(), None]
+                top = [Map(number, at + 1), at, _MAP, set(), None]
                 seq.items.append(top[0])
                 stack.append(top)
             elif rest:
-                value = _value(rest, number, m.start(4), items)
+                value = _value(rest, number, at, items)
                 if value is None:
                     return None
                 seq.items.append(value)
@@ -114,11 +113,11 @@ def compose(text: str) -> Node | None:
             key_value = keys[name] = _resolve(name, True)
             if not isinstance(key_value, str):
                 return None  # true:, null: … a key YAML reads as another type
-        key = Scalar(number, m.start(3) + 1, key_value, False)
+        key = Scalar(number, at + 1, key_value, False)
         if not rest:
             top[4] = key  # its value is the block below
             continue
-        value = _value(rest, number, m.start(4), items)
+        value = _value(rest, number, at + len(name) + len(colon), items)
         if value is None:
             return None
         top[0].pairs.append((key, value))
