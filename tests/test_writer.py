@@ -146,3 +146,39 @@ def test_files_written_by_a_worker_are_counted_and_still_made_once(tmp_path):
             site.written("units/a.html")
         with pytest.raises(ValueError, match="two outputs write the same file: units/a.html"):
             site.add("units/a.html", "again")
+
+
+def _previous_site(root, units: int):
+    """A site's shape: units/ and data/units/ with `units` files each, chapters/, files at the top."""
+    for folder in ("units", "data/units", "chapters"):
+        (root / folder).mkdir(parents=True)
+    for i in range(units):
+        (root / "units" / f"u{i}.html").write_bytes(b"<p>unit</p>")
+        (root / "data" / "units" / f"u{i}.csv").write_bytes(b"a,b\n")
+    (root / "chapters" / "1.html").write_bytes(b"<p>chapter</p>")
+    (root / "index.html").write_bytes(b"<p>home</p>")
+    (root / ".reportsite").write_bytes(b"{}")
+
+
+@pytest.mark.parametrize("units, forks", [(1000, 1), (999, 0)])
+def test_a_big_previous_site_is_removed_by_two_processes(tmp_path, monkeypatch, units, forks):
+    """From 1,000 unit pages a forked process removes units/ while the build removes the rest;
+    below that, one process removes it all. Either way nothing is left."""
+    import os
+
+    from reportsite import writer
+
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        forked.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    old = tmp_path / ".site.old-x"
+    _previous_site(old, units)
+    writer._remove(old)
+    assert not old.exists()
+    assert len(forked) == forks
+    assert list(tmp_path.iterdir()) == []
