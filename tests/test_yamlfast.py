@@ -81,6 +81,18 @@ def test_the_seed_is_read_without_libyaml(monkeypatch):
     assert len(report.tasks) == 143 and len(report.units) == 59
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 😀任务\nb: [😀甲, 乙 丙,丁]\n",  # characters beyond the BMP count as one column, as in libyaml
+        "a:   b  \nc:\n  - d\n  -   e: [f]\n      g: 'h # i'\n",  # extra spaces, quotes
+        "a:\n   b: 1\n   c: 2\n# a comment\n  # another\nd: ~\n",
+    ],
+)
+def test_texts_the_fast_path_reads_as_libyaml_does(text):
+    assert same_or_declined(text)
+
+
 def test_crlf_lines_give_the_same_tree_as_libyaml():
     text = SEED.read_text(encoding="utf-8").replace("\n", "\r\n")
     assert same_or_declined(text)
