@@ -561,7 +561,8 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
     - `unit_links(units)`: each unit's `unit_link` macro (rendered once per unit and folder), joined
       by 、.
     - `once('macro', *args)`: that macro of macros.html called with args (hashable), rendered once
-      per folder and args: the site's header and footer (base.html). Like the fragments, it sees
+      per folder and args: the site's header and footer (base.html), a matrix cell of a chapter
+      without tasks, a unit page's partner entry. Like the fragments, it sees
       `labels`, `report`, `nav_chapters` and the helpers of the folder's first page.
     - `nav`: not a function but the page's entry of the main navigation (nav_section)."""
     from markupsafe import Markup

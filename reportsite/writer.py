@@ -216,7 +216,8 @@ def _remove(tree: Path) -> None:
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
-                    os.unlink(entry.path)
+                    with contextlib.suppress(OSError):  # as rmtree(ignore_errors=True) below
+                        os.unlink(entry.path)
     finally:
         if pid > 0:
             os.waitpid(pid, 0)
