@@ -21,8 +21,10 @@ file count and the largest file. MkDocs (pip-installed into bench/.venv by this 
 Markdown: the pages issue 6 measured them on (markdown_pages: one page per chapter, every task with
 its units, and one per unit, its tasks, with links between them); Hugo also builds every HTML page
 we make with the same content, split as ours, under a layout with our header and footer
-(every_page_markdown: "Hugo, all pages"). Their times are printed as ratios to ours. Results go to
-bench/results/latest.json (git-ignored). Build-time targets are figures to read, not tests.
+(every_page_markdown: "Hugo, all pages"). Their times are printed as ratios to ours. Hugo's runs
+alternate with ours (each of our timed builds, then one run of each Hugo project), and each pair's
+ratio is printed too. Results go to bench/results/latest.json (git-ignored). Build-time targets are
+figures to read, not tests.
 """
 
 from __future__ import annotations
@@ -322,6 +324,37 @@ def hugo_project(pages: dict[str, str], where: Path, every: dict | None = None) 
     return where
 
 
+def hugo_projects(content: Path, label: str, work: Path) -> None:
+    """Hugo's two projects of a report: the issue's pages (work/hugo-LABEL) and every page we make,
+    with our header and footer (work/hugo_all-LABEL)."""
+    from reportsite.loader import load
+
+    report, _ = load(str(content))
+    layout = {
+        "issuer": report.issuer,
+        "title": report.title,
+        "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
+    }
+    hugo_project(markdown_pages(report), work / f"hugo-{label}")
+    hugo_project(every_page_markdown(report), work / f"hugo_all-{label}", layout)
+
+
+def in_child(fn, *args) -> None:
+    """fn(*args) in a forked process. A build's peak RSS (timed()) counts the memory of the process
+    that starts it: the report loaded here to make Hugo's projects would be in every later figure."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            fn(*args)
+            status = 0
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise SystemExit(f"{fn.__name__} failed in its process")
+
+
 def setup_others(want: bool, want_mkdocs: bool = True) -> tuple[str | None, str | None]:
     """Paths of mkdocs (in bench/.venv) and hugo; installs them when missing. want_mkdocs=False:
     Hugo only (MkDocs takes two minutes a run at 10k tasks and 3,000 units)."""
@@ -380,6 +413,17 @@ def bench_size(
     if label == "seed-pdf":  # the seed with its PDF handouts (WeasyPrint); no MkDocs or Hugo beside it
         cmd.append("--pdf")
         mkdocs = hugo = None
+    # Hugo's two projects, made and built once untimed (as ours below), so that each of our runs can
+    # be followed by one of each of Hugo's: the ratios compare runs seconds apart, not minutes (this
+    # shared machine's speed changes from minute to minute)
+    others = []
+    if hugo:
+        in_child(hugo_projects, content, label, work)
+        for key in ("hugo", "hugo_all"):
+            proj = work / f"{key}-{label}"
+            hugo_cmd = [hugo, "--quiet", "-d", str(proj / "public")]
+            timed(hugo_cmd, cwd=proj)  # untimed first run, as for ours
+            others.append((key, hugo_cmd, proj, [], []))
     times, cpus, rss = [], [], 0
     if tasks <= 10_000:  # a first, untimed run, as the clerk's previous build: .pyc files and the user cache
         timed(cmd, cwd=ROOT)
@@ -389,6 +433,11 @@ def bench_size(
         cpus.append(c)
         rss = max(rss, r)
         print(f"  {label}: reportsite run {i + 1}/{runs}: {t:.2f} s", flush=True)
+        for key, hugo_cmd, proj, t_h, c_h in others:
+            t, _, c = timed(hugo_cmd, cwd=proj)
+            t_h.append(t)
+            c_h.append(c)
+            print(f"  {label}: {key} run {i + 1}/{runs}: {t:.2f} s", flush=True)
     steps = step_times(cmd) if tasks <= 10_000 else {}  # one more run, with --timings: where the time goes
     edits = []
     # the clerk's rebuild after editing one task: unchanged pages (and PDFs: seed-pdf) reused
@@ -449,26 +498,17 @@ def bench_size(
         row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
     if hugo:
-        every = every_page_markdown(report)  # every page we make, with our header and footer
-        row["hugo_all_pages"] = len(every)
-        layout = {
-            "issuer": report.issuer,
-            "title": report.title,
-            "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
-        }
-        for key, pages_md, site_layout in (("hugo", md, None), ("hugo_all", every, layout)):
-            proj = hugo_project(pages_md, work / f"{key}-{label}", site_layout)
-            t_h, c_h = [], []
-            timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)  # untimed first run, as for ours
-            for i in range(runs):
-                t, _, c = timed([hugo, "--quiet", "-d", str(proj / "public")], cwd=proj)
-                t_h.append(t)
-                c_h.append(c)
-                print(f"  {label}: {key} run {i + 1}/{runs}: {t:.2f} s", flush=True)
-            row[f"{key}_s"] = round(statistics.median(t_h), 3)
-            row[f"{key}_cpu_s"] = round(statistics.median(c_h), 3)
-            row[f"{key}_ratio"] = round(row["median_s"] / row[f"{key}_s"], 2)
-            shutil.rmtree(proj, ignore_errors=True)
+        row["hugo_all_pages"] = len(every_page_markdown(report))
+    for key, _, proj, t_h, c_h in others:
+        row[f"{key}_times"] = [round(t, 3) for t in t_h]
+        row[f"{key}_s"] = round(statistics.median(t_h), 3)
+        row[f"{key}_cpu_s"] = round(statistics.median(c_h), 3)
+        row[f"{key}_ratio"] = round(row["median_s"] / row[f"{key}_s"], 2)
+        # each of our runs against the Hugo run right after it: steadier than the medians' ratio
+        # when the machine's speed changes within the minute
+        row[f"{key}_paired_ratios"] = [round(ours / theirs, 2) for ours, theirs in zip(times, t_h, strict=True)]
+        row[f"{key}_cpu_ratio"] = round(row["cpu_s"] / row[f"{key}_cpu_s"], 2)
+        shutil.rmtree(proj, ignore_errors=True)
     return row
 
 
@@ -533,6 +573,18 @@ def main(argv: list[str] | None = None) -> int:
     text = table(rows)
     print()
     print(text)
+    paired = [
+        f"  {r['size']}: " + "; ".join(
+            f"{what} " + " ".join(f"{x:.2f}x" for x in r[f"{key}_paired_ratios"])
+            for key, what in (("hugo", "the issue's pages"), ("hugo_all", "all pages"))
+            if f"{key}_paired_ratios" in r
+        )
+        for r in rows
+        if "hugo_paired_ratios" in r
+    ]
+    if paired:
+        print("\nours / Hugo, each of our runs against Hugo's run right after it:")
+        print("\n".join(paired))
     by = {r["size"]: r for r in rows}
     if "1000" in by and "100000" in by:
         print(f"\ntime per task at 100k / at 1k: {by['100000']['per_task_ms'] / by['1000']['per_task_ms']:.2f}")

@@ -108,3 +108,29 @@ def test_no_mkdocs_keeps_hugo_and_sets_up_no_mkdocs(bench, tmp_path, monkeypatch
     with pytest.raises(SystemExit):
         bench.main(["--sizes", "seed", "--no-mkdocs"])
     assert args == [(True, False)]
+
+
+def test_hugo_runs_alternate_with_ours_and_each_pair_gives_a_ratio(bench, tmp_path, monkeypatch):
+    """Each of our timed builds is followed by one run of each of Hugo's projects (the issue's pages,
+    then all pages), so that a ratio compares runs seconds apart; the row keeps each pair's ratio.
+    The timings are stand-ins (1.0, 2.0, 3.0 … s in order); Hugo's projects are the seed's, made in a
+    forked process."""
+    order, clock = [], iter(range(1, 100))
+
+    def timed(cmd, cwd=None):
+        kind = "ours" if cmd[1].endswith("build.py") else ("hugo_all" if "hugo_all-" in str(cwd) else "hugo")
+        order.append(kind)
+        return float(next(clock)), 1024, 0.5
+
+    monkeypatch.setattr(bench, "timed", timed)
+    monkeypatch.setattr(bench, "step_times", lambda cmd: {})
+    monkeypatch.setattr(bench, "folder_stats", lambda folder: {"files": 0})
+    row = bench.bench_size("seed", 2, tmp_path, None, "/usr/bin/hugo", None)
+    # untimed first runs (Hugo's two, ours), then ours and Hugo's in turn, then our edits (untimed
+    # first build of the edited copy, two timed rebuilds)
+    assert order == ["hugo", "hugo_all", "ours"] + ["ours", "hugo", "hugo_all"] * 2 + ["ours"] * 3
+    assert row["times"] == [4.0, 7.0] and row["hugo_times"] == [5.0, 8.0] and row["hugo_all_times"] == [6.0, 9.0]
+    assert row["hugo_paired_ratios"] == [0.8, 0.88] and row["hugo_all_paired_ratios"] == [0.67, 0.78]
+    assert row["hugo_ratio"] == round(5.5 / 6.5, 2)  # the medians' ratio, as before
+    assert row["hugo_all_pages"] == 73  # home, 8 chapters, 59 units, units index, matrix, tasks, targets, search
+    assert (tmp_path / "hugo-seed").exists() is False  # the projects are removed once measured
