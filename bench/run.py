@@ -324,35 +324,60 @@ def hugo_project(pages: dict[str, str], where: Path, every: dict | None = None) 
     return where
 
 
-def hugo_projects(content: Path, label: str, work: Path) -> None:
-    """Hugo's two projects of a report: the issue's pages (work/hugo-LABEL) and every page we make,
-    with our header and footer (work/hugo_all-LABEL)."""
+def synthesize(tasks: int, units: int, content: Path) -> None:
+    from reportsite.synth import generate
+
+    content.write_text(generate(tasks, units), encoding="utf-8")
+
+
+def prepare(content: Path, label: str, work: Path, with_mkdocs: bool, with_hugo: bool) -> dict:
+    """The report's counts, and the projects of the others: MkDocs' (work/mkdocs-LABEL, up to
+    MKDOCS_MAX tasks), Hugo's of the issue's pages (work/hugo-LABEL) and of every page we make, with
+    our header and footer (work/hugo_all-LABEL)."""
     from reportsite.loader import load
 
     report, _ = load(str(content))
-    layout = {
-        "issuer": report.issuer,
-        "title": report.title,
-        "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
-    }
-    hugo_project(markdown_pages(report), work / f"hugo-{label}")
-    hugo_project(every_page_markdown(report), work / f"hugo_all-{label}", layout)
+    facts = {"tasks": len(report.tasks), "units": len(report.units)}
+    if with_mkdocs or with_hugo:
+        md = markdown_pages(report)
+        facts["equivalent_pages"] = len(md)
+        if with_mkdocs and len(report.tasks) <= MKDOCS_MAX:
+            mkdocs_project(md, work / f"mkdocs-{label}")
+        if with_hugo:
+            every = every_page_markdown(report)
+            facts["hugo_all_pages"] = len(every)
+            layout = {
+                "issuer": report.issuer,
+                "title": report.title,
+                "chapters": [(f"chapters/{c.number}.html", c.numeral) for c in report.chapters],
+            }
+            hugo_project(md, work / f"hugo-{label}")
+            hugo_project(every, work / f"hugo_all-{label}", layout)
+    return facts
 
 
-def in_child(fn, *args) -> None:
-    """fn(*args) in a forked process. A build's peak RSS (timed()) counts the memory of the process
-    that starts it: the report loaded here to make Hugo's projects would be in every later figure."""
+def in_child(fn, *args):
+    """fn(*args) in a forked process; its result (JSON) comes back through a pipe. A build's peak RSS
+    (timed()) counts the memory of the process that starts it: a report loaded in this one would be
+    in every later figure."""
+    read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         status = 1
         try:
-            fn(*args)
+            os.close(read)
+            with os.fdopen(write, "w", encoding="utf-8") as out:
+                json.dump(fn(*args), out)
             status = 0
         finally:
             os._exit(status)
+    os.close(write)
+    with os.fdopen(read, encoding="utf-8") as back:
+        data = back.read()
     _, status = os.waitpid(pid, 0)
     if status != 0:
         raise SystemExit(f"{fn.__name__} failed in its process")
+    return json.loads(data)
 
 
 def setup_others(want: bool, want_mkdocs: bool = True) -> tuple[str | None, str | None]:
@@ -400,10 +425,8 @@ def bench_size(
         content = SEED
     else:
         content = work / f"synth-{label}.yaml"
-        if not content.exists():
-            from reportsite.synth import generate
-
-            content.write_text(generate(tasks, units), encoding="utf-8")
+        if not content.exists():  # made in a process of its own, as the projects below
+            in_child(synthesize, tasks, units, content)
     out = work / f"site-{label}"
     base = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "-q"]
     if jobs:
@@ -416,9 +439,9 @@ def bench_size(
     # Hugo's two projects, made and built once untimed (as ours below), so that each of our runs can
     # be followed by one of each of Hugo's: the ratios compare runs seconds apart, not minutes (this
     # shared machine's speed changes from minute to minute)
+    facts = in_child(prepare, content, label, work, bool(mkdocs), bool(hugo))
     others = []
     if hugo:
-        in_child(hugo_projects, content, label, work)
         for key in ("hugo", "hugo_all"):
             proj = work / f"{key}-{label}"
             hugo_cmd = [hugo, "--quiet", "-d", str(proj / "public")]
@@ -454,14 +477,11 @@ def bench_size(
         t, _, c = timed([*edit_cmd, "--content", str(edited)], cwd=ROOT)
         edits.append((t, c))
         print(f"  {label}: rebuild after a one-task edit {i + 1}/{runs}: {t:.2f} s", flush=True)
-    from reportsite.loader import load
-
-    report, _ = load(str(content))
     row = {
         "steps_ms": steps,
         "size": label,
-        "tasks": len(report.tasks),
-        "units": len(report.units),
+        "tasks": facts["tasks"],
+        "units": facts["units"],
         "content_bytes": content.stat().st_size,
         "runs": runs,
         "times": [round(t, 3) for t in times],
@@ -476,18 +496,17 @@ def bench_size(
             if edits
             else {}
         ),
-        "per_task_ms": round(statistics.median(times) / len(report.tasks) * 1000, 4),
+        "per_task_ms": round(statistics.median(times) / facts["tasks"] * 1000, 4),
         "peak_rss_mb": round(rss / 1024, 1),
         **folder_stats(out),
     }
     shutil.rmtree(out, ignore_errors=True)
     if mkdocs or hugo:
-        md = markdown_pages(report)
-        row["equivalent_pages"] = len(md)
-    if mkdocs and len(report.tasks) <= MKDOCS_MAX:
-        proj = mkdocs_project(md, work / f"mkdocs-{label}")
+        row["equivalent_pages"] = facts["equivalent_pages"]
+    if mkdocs and facts["tasks"] <= MKDOCS_MAX:
+        proj = work / f"mkdocs-{label}"  # made by prepare()
         t_m = []
-        if len(report.tasks) <= 1000:  # untimed first run, as for ours
+        if facts["tasks"] <= 1000:  # untimed first run, as for ours
             timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
         for i in range(runs):  # a median too, as every figure (2 minutes a run at 10k tasks and 3,000 units)
             t, _, _ = timed([mkdocs, "build", "-q", "-d", str(proj / "site")], cwd=proj)
@@ -498,7 +517,7 @@ def bench_size(
         row["mkdocs_ratio"] = round(row["mkdocs_s"] / row["median_s"], 2)
         shutil.rmtree(proj, ignore_errors=True)
     if hugo:
-        row["hugo_all_pages"] = len(every_page_markdown(report))
+        row["hugo_all_pages"] = facts["hugo_all_pages"]
     for key, _, proj, t_h, c_h in others:
         row[f"{key}_times"] = [round(t, 3) for t in t_h]
         row[f"{key}_s"] = round(statistics.median(t_h), 3)
