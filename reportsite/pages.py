@@ -562,7 +562,8 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
       by 、.
     - `once('macro', *args)`: that macro of macros.html called with args (hashable), rendered once
       per folder and args: the site's header and footer (base.html), a matrix cell of a chapter
-      without tasks, a unit page's partner entry. Like the fragments, it sees
+      without tasks, a unit page's partner entry and chapter heading, a task's status badge. Like
+      the fragments, it sees
       `labels`, `report`, `nav_chapters` and the helpers of the folder's first page.
     - `nav`: not a function but the page's entry of the main navigation (nav_section)."""
     from markupsafe import Markup
