@@ -31,17 +31,6 @@ def one_part(report: Report, name: str) -> bool:
     return len(report.assignments[name]) <= UNIT_PART_ITEMS
 
 
-class _RoleFirst(dict):
-    """(role, chapter) -> its place in a unit's page: the roles in ROLES' order, then the chapters'."""
-
-    def __missing__(self, key: tuple[str, int]) -> tuple[int, int]:
-        place = self[key] = (ROLES.index(key[0]), key[1])
-        return place
-
-
-_ROLE_FIRST = _RoleFirst()
-
-
 def unit_parts(report: Report, name: str, limit: int | None = None) -> list[list[tuple[str, int, list[Assignment]]]]:
     """A unit's tasks grouped by role and chapter, cut into parts of at most `limit` tasks.
 
@@ -56,7 +45,7 @@ def unit_parts(report: Report, name: str, limit: int | None = None) -> list[list
             groups[key] = [a]
         else:
             group.append(a)
-    ordered = sorted(groups, key=_ROLE_FIRST.__getitem__)  # lead, then responsible; chapters in order
+    ordered = sorted(groups, key=lambda g: (ROLES.index(g[0]), g[1]))  # roles in ROLES' order, then chapters
     if len(report.assignments[name]) <= limit:  # most units: one part, no cutting
         return [[(role, chapter, groups[(role, chapter)]) for role, chapter in ordered]]
     parts: list[list[tuple[str, int, list[Assignment]]]] = [[]]
