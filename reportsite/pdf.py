@@ -426,7 +426,7 @@ def render_pdfs(
     so an edit of the site's templates, which are not in its HTML, makes no PDF again) is recorded there, with its file intact, is taken from it (a Path: linked) instead of being made
     again by WeasyPrint; progress then counts only the PDFs made. in_place: the previous site is the
     output itself (serve), so a reused PDF is (path, None): its file stays as it is."""
-    from .reuse import Rendered, digest
+    from .reuse import Rendered, check, digest
     from .reuse import stamp as code_stamp
 
     docs = render_documents(report, templates)
@@ -461,7 +461,7 @@ def render_pdfs(
             else:  # e.g. a CSS property WeasyPrint ignores after someone edits the templates
                 others.setdefault(w, []).append(path)
         results[path] = data
-        record[path] = (fingerprints[path], digest(data), len(data))
+        record[path] = (fingerprints[path], check(data), len(data))
         done += 1
         if progress:
             progress(done, len(jobs))

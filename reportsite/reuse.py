@@ -3,12 +3,12 @@
 After the load, each page's context is made as always; its fingerprint is a hash of that context
 (pickled: every value the template sees), its path and template name, and a stamp of what renders
 it: the templates, reportsite's own code, and the Python, Jinja and MarkupSafe it runs on. A build
-records every page's fingerprint, the hash of its bytes and their size in the output folder's
+records every page's fingerprint, the CRC-32 of its bytes and their size in the output folder's
 `.reportsite` file. The next build into that folder takes a page from the previous site instead of
 rendering it when its fingerprint is the same and the file there is intact:
 - a file not written since the record (older than it, with the recorded size) is hard-linked into
   the new site as it is, never read (copied where the file system has no hard links);
-- any other file is read and taken if it still has the recorded hash (a file edited by hand is
+- any other file is read and taken if it still has the recorded CRC-32 (a file edited by hand is
   rendered again).
 So the output is byte for byte what a fresh build gives (tests), and a one-task edit of a 10k-task
 report renders a few pages instead of about 480 (the pages' jobs take half as long). PDFs are
@@ -25,6 +25,7 @@ import io
 import json
 import pickle
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ NOTE = "built by reportsite; this folder is replaced by the next build"
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous site: its folder, {page path: (fingerprint, hash of its bytes, their size)} and
+    """The previous site: its folder, {page path: (fingerprint, CRC-32 of its bytes, their size)} and
     when its record was written (st_mtime_ns)."""
 
     folder: Path
@@ -68,7 +69,7 @@ class Previous:
             data = (self.folder / path).read_bytes()
         except OSError:
             return None
-        return data if digest(data) == known[1] else None
+        return data if check(data) == known[1] else None
 
     def untouched(self, path: str, fingerprint: str | None) -> Path | None:
         """The previous file of a page whose fingerprint is unchanged, if it has not been written since
@@ -110,7 +111,7 @@ def render_reusing(page_list: list, env, code: bytes, previous: Previous | None,
         if taken is None:
             data: bytes | Path | None = render([p], env)[p.path].encode("utf-8")
             if fp is not None:
-                record[p.path] = (fp, digest(data), len(data))
+                record[p.path] = (fp, check(data), len(data))
         else:
             reused += 1
             data, record[p.path] = taken
@@ -145,7 +146,7 @@ def making_reusing(
 
     with gc_paused():  # rows, records and the JSON model: a million objects at 100k tasks, no cycles
         made = fn(*args)
-    return Rendered(list(made.items()), {path: (fp, digest(data), len(data)) for path, data in made.items()}, 0)
+    return Rendered(list(made.items()), {path: (fp, check(data), len(data)) for path, data in made.items()}, 0)
 
 
 def read_previous(out: Path) -> Previous | None:
@@ -165,7 +166,7 @@ def read_previous(out: Path) -> Previous | None:
 
 
 def record(pages: dict[str, tuple]) -> str:
-    """The `.reportsite` file's text: the note and every page's (fingerprint, hash of its bytes, size)."""
+    """The `.reportsite` file's text: the note and every page's (fingerprint, CRC-32 of its bytes, size)."""
     lines = [f"{json.dumps(path)}: {json.dumps(list(pages[path]))}" for path in sorted(pages)]
     return '{"note": ' + json.dumps(NOTE) + ',\n"pages": {\n' + ",\n".join(lines) + "\n}}\n"
 
@@ -241,4 +242,13 @@ def _context_pickler():
 
 
 def digest(data: bytes) -> str:
+    """A fingerprint's hash (of what makes a page, a PDF or an export)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check(data: bytes) -> str:
+    """The record's check that a file is intact: the CRC-32 of its bytes, as zip and PNG check
+    theirs (with the size beside it, against a file changed since the record, not a forgery). Every
+    byte of the site passes through it: 110 MB at 10k tasks and 3,000 units, 0.02 s against 0.13 s
+    with blake2b."""
+    return f"{zlib.crc32(data):08x}"

@@ -136,7 +136,7 @@ def _estimate(job: str, report: Report) -> float:
 def _deliver(fn, args: tuple, folder: Path | None) -> tuple[list[tuple[str, bytes | None]], dict, int]:
     """A job's files as (path, bytes) pairs; with a folder, written there instead (by this worker,
     through a Site of its own: the same path checks) and returned as (path, None). Then the record
-    of its files (path: (fingerprint, hash of its bytes, size)) and how many were reused from the
+    of its files (path: (fingerprint, CRC-32 of its bytes, size)) and how many were reused from the
     previous site (page groups and export jobs, which return a reuse.Rendered)."""
     from .reuse import Rendered
 

@@ -29,7 +29,7 @@ class Site:
     def __init__(self, folder: Path | None = None) -> None:
         self.files: dict[str, bytes | None] = {}
         self.folder = folder
-        self.pages: dict[str, tuple] = {}  # page, PDF or export path: (fingerprint, hash of its bytes, size): reuse.py
+        self.pages: dict[str, tuple] = {}  # page, PDF or export path: (fingerprint, CRC-32 of its bytes, size): reuse.py
         self.reused = 0  # pages whose bytes came from the previous site
         self.reused_pdfs = 0  # and PDFs (pdf.render_pdfs)
         self.reused_exports = 0  # and files of data/ (reuse.making_reusing)
