@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return synth_main(argv[1:])
         args = make_parser().parse_args(argv)
+        if args.command == "build":
+            from .writer import clearing_trash
+
+            with clearing_trash(Path(args.out)):  # a big previous site set aside: removed while this build loads
+                return run(args)
         return run(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -128,9 +133,10 @@ def run(args) -> int:
         raise UsageError(f"{args.content}: no such file (choose one with --content FILE)")
     if args.command == "serve":  # preview with rebuild on change: reportsite/serve.py
         from .serve import serve
-        from .writer import check_output_folder
+        from .writer import check_output_folder, clear_trash
 
         check_output_folder(Path(args.out), [content, templates])
+        clear_trash(Path(args.out))  # what builds into that folder set aside (writer._put_away)
         if args.pdf:
             from .pdf import check_available
 

@@ -160,25 +160,53 @@ def _previous_site(root, units: int):
     (root / ".reportsite").write_bytes(b"{}")
 
 
-@pytest.mark.parametrize("units, forks", [(1000, 1), (999, 0)])
-def test_a_big_previous_site_is_removed_by_two_processes(tmp_path, monkeypatch, units, forks):
-    """From 1,000 unit pages a forked process removes units/ while the build removes the rest;
-    below that, one process removes it all. Either way nothing is left."""
-    import os
-
+@pytest.mark.parametrize("units, set_aside", [(1000, True), (999, False)])
+def test_a_big_previous_site_is_set_aside_and_the_next_build_removes_it(tmp_path, units, set_aside):
+    """From 1,000 unit pages the swap only renames the previous site, to .site.trash-…, and the next
+    build's forked process removes it while that build goes on; below that, the swap removes it.
+    Either way only the new site is left once the next build is done."""
     from reportsite import writer
 
-    forked = []
-    real_fork = os.fork
+    out = tmp_path / "site"
+    _previous_site(out, units)
+    new = writer.Site(tmp_path / ".site.tmp-new")
+    (tmp_path / ".site.tmp-new").mkdir()
+    new.add("index.html", "<p>new</p>")
+    writer.commit(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>new</p>"
+    trash = sorted(p.name for p in tmp_path.iterdir() if p.name != "site")
+    if set_aside:
+        assert len(trash) == 1 and trash[0].startswith(".site.trash-")
+        assert len(list((tmp_path / trash[0] / "units").iterdir())) == units  # the previous site, whole
+        assert (tmp_path / trash[0] / "index.html").read_bytes() == b"<p>home</p>"
+    else:
+        assert trash == []
+    with writer.clearing_trash(out):
+        (out / "index.html").write_text("<p>built meanwhile</p>", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in out.iterdir()) == [".reportsite", "index.html"]
 
-    def fork():
-        forked.append(1)
-        return real_fork()
 
-    monkeypatch.setattr(os, "fork", fork)
-    old = tmp_path / ".site.old-x"
-    _previous_site(old, units)
-    writer._remove(old)
-    assert not old.exists()
-    assert len(forked) == forks
-    assert list(tmp_path.iterdir()) == []
+def test_the_trash_is_only_what_builds_into_that_folder_set_aside(tmp_path):
+    """clearing_trash removes .<out>.trash-* beside the output folder, nothing else: not another
+    output folder's trash, not a user's folder of a similar name, not the site itself."""
+    from reportsite import writer
+
+    for name in (".site.trash-a1", ".site.trash-b2", ".other.trash-c3", "site.trash-d4", ".site", "site"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "f.html").write_bytes(b"x")
+    with writer.clearing_trash(tmp_path / "site"):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.trash-c3", ".site", "site", "site.trash-d4"]
+
+
+def test_a_build_removes_the_trash_and_waits_for_it(tmp_path):
+    """python build.py: the trash beside --out is gone when the build ends (nothing of the build runs
+    on after it), and the site is the one just built."""
+    trash = tmp_path / ".site.trash-x"
+    _previous_site(trash, 3)
+    out = tmp_path / "site"
+    code, _, err = run_cli("--content", str(SEED), "--out", str(out), "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (out / "units").is_dir() and (out / "index.html").is_file()
