@@ -33,7 +33,7 @@ class Site:
         self.reused = 0  # pages whose bytes came from the previous site
         self.reused_pdfs = 0  # and PDFs (pdf.render_pdfs)
         self.reused_exports = 0  # and files of data/ (reuse.making_reusing)
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
         self._pause = False  # tests/test_interrupt.py: the site of staged() pauses part-way (TEST_PAUSE)
 
     def add(self, path: str, content: str | bytes | Path) -> None:
@@ -143,11 +143,13 @@ def _test_pause(tmp: Path) -> None:
     time.sleep(float(os.environ[TEST_PAUSE]))
 
 
-def _write(folder: Path, path: str, data: bytes | Path, made: set[Path]) -> None:
-    target = folder / path
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+def _write(folder: Path, path: str, data: bytes | Path, made: set[str]) -> None:
+    # the path as a string, not a Path: 5 µs less a file, and a big site has 6,000+ files
+    target = f"{os.fspath(folder)}/{path}"
+    parent = target.rpartition("/")[0]
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
     if isinstance(data, Path):  # a previous page, unchanged: the same file, not read and written again
         try:
             os.link(data, target)
@@ -269,7 +271,7 @@ def commit(site: Site, out: Path) -> None:
         tmp = site.folder
     try:
         if site.folder is None:
-            made: set[Path] = set()
+            made: set[str] = set()
             paths = sorted(site.files)
             pause_at = len(paths) // 2 if os.environ.get(TEST_PAUSE) else -1
             for n, path in enumerate(paths):
