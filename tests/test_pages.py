@@ -61,7 +61,7 @@ def test_chapter_pages(seed_site, seed_report):
 
 
 def role_items(doc, role):
-    return [int(li["data-task"]) for li in doc.select(f'li[data-role="{role}"]')]
+    return [int(li["data-task"]) for li in doc.select(f'ol[data-role="{role}"] > li')]
 
 
 def test_unit_page_lists_exactly_its_tasks(seed_site, seed_report):
@@ -87,7 +87,7 @@ def test_alias_in_task_lands_on_canonical_page(seed_site, seed_report):
 def test_collective_reaches_members(seed_site, seed_report):
     doc = soup(unit_page(seed_site, seed_report, "济水街道办事处"))
     li = doc.select_one('li[data-task="52"]')
-    assert li["data-role"] == "responsible" and li["data-via"] == "各街道办事处"
+    assert li.parent["data-role"] == "responsible" and li["data-via"] == "各街道办事处"
     assert doc.select_one('li[data-task="29"]').get("data-via") is None
     coll = soup(unit_page(seed_site, seed_report, "各街道办事处"))
     members = [a.get_text() for a in coll.select("section[aria-labelledby=members-h] a")]
@@ -157,9 +157,10 @@ def test_links_shared_by_a_folder_stay_right_for_each_page():
     assert top("units/c.html") == "units/c.html"
 
 
-def test_unit_page_items_are_rendered_once_per_task_role_way_and_folder(seed_report):
-    """fragments(): a unit page's <li> for task 29 in the responsible role is made once for units/
-    and reused on every unit page that lists it so; the lead role is a separate item."""
+def test_unit_page_items_are_rendered_once_per_task_way_and_folder(seed_report):
+    """fragments(): a unit page's <li> for task 29 is made once for units/ and reused on every unit
+    page that lists it, whatever the unit's role (the role is on the list); through a collective it
+    is a separate item."""
     from reportsite import pages
 
     env = pages.make_env(SEED.parent.parent / "templates")
@@ -169,17 +170,27 @@ def test_unit_page_items_are_rendered_once_per_task_role_way_and_folder(seed_rep
     common = sc.common()
     one = pages._page_helpers(env, common, "units/a.html")["fragments"]
     two = pages._page_helpers(env, common, "units/b.html")["fragments"]
-    first = one("unit_task", [{"task": view, "via": None}], "responsible")
-    assert two("unit_task", [{"task": view, "via": None}], "responsible") is not first  # a new join …
-    assert str(two("unit_task", [{"task": view, "via": None}], "responsible")) == str(first)  # … of the same item
-    assert first.startswith('  <li data-task="29" data-role="responsible">\n') and "data-via" not in first
-    lead = one("unit_task", [{"task": view, "via": "各街道办事处"}], "lead")
-    assert lead.startswith('  <li data-task="29" data-role="lead" data-via="各街道办事处">\n')
+    first = one("unit_task", [{"task": view, "via": None}])
+    assert two("unit_task", [{"task": view, "via": None}]) is not first  # a new join …
+    assert str(two("unit_task", [{"task": view, "via": None}])) == str(first)  # … of the same item
+    assert first.startswith('  <li data-task="29">\n') and "data-via" not in first
+    via = one("unit_task", [{"task": view, "via": "各街道办事处"}])
+    assert via.startswith('  <li data-task="29" data-via="各街道办事处">\n')
     items = [k for k in common["_fragments"] if isinstance(k, tuple) and k[1] == 29]
-    assert set(items) == {
-        ("unit_task", 29, "units", None, "responsible"),
-        ("unit_task", 29, "units", "各街道办事处", "lead"),
-    }
+    assert set(items) == {("unit_task", 29, "units", None), ("unit_task", 29, "units", "各街道办事处")}
+
+
+def test_unit_page_roles_are_on_their_lists(seed_site, seed_report):
+    """Task 29 is led by 住房和城乡建设局 and carried by 发展改革和统计局 among others: the same item
+    in both unit pages, in a list marked lead on one and responsible on the other."""
+    t29 = seed_report.task_by_number[29]
+    assert HOUSING in t29.lead
+    other = t29.responsible[0]
+    lead = soup(unit_page(seed_site, seed_report, HOUSING)).select_one('li[data-task="29"]')
+    resp = soup(unit_page(seed_site, seed_report, other)).select_one('li[data-task="29"]')
+    assert lead.parent.name == "ol" and lead.parent["data-role"] == "lead"
+    assert resp.parent["data-role"] == "responsible"
+    assert str(lead) == str(resp)
 
 
 def test_site_header_marks_the_section_and_links_from_each_folder(seed_site, seed_report):
