@@ -205,7 +205,9 @@ def _put_away(tree: Path, out: Path) -> None:
     renamed, to `.<out>.trash-…` beside `out`, and the next build removes it while it loads the
     content (clearing_trash): unlinking its files took the build 0.09 s at 10k tasks and 3,000 units
     (6,400 files), on one core while the other was idle; in the next build it runs on the core that
-    the load leaves idle (the same CPU time, no wall time). A small one is removed at once (a few ms)."""
+    the load leaves idle (the same CPU time, no wall time). A small one is removed at once (a few ms).
+    Only where the swap was one atomic exchange (Linux, a native file system): commit() removes the
+    previous site at once elsewhere."""
     big = False
     if hasattr(os, "fork"):  # without fork the next build would remove it in its own time: not worth it
         try:
@@ -288,7 +290,9 @@ def commit(site: Site, out: Path) -> None:
             os.rmdir(old)
             out.rename(old)
             tmp.rename(out)
-            _put_away(old, out)
+            # no atomic exchange: not Linux, or a file system such as FAT (a USB stick), where a
+            # dot folder is not hidden from Windows users: the previous site is removed now
+            shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(out)
     except BaseException:

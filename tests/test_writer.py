@@ -187,6 +187,22 @@ def test_a_big_previous_site_is_set_aside_and_the_next_build_removes_it(tmp_path
     assert sorted(p.name for p in out.iterdir()) == [".reportsite", "index.html"]
 
 
+def test_without_an_atomic_exchange_a_big_previous_site_is_removed_at_once(tmp_path, monkeypatch):
+    """Where the swap is two renames (no renameat2 exchange: not Linux, or FAT on a USB stick, where
+    Windows shows dot folders), nothing is set aside: the previous site is gone when commit returns."""
+    from reportsite import writer
+
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    _previous_site(out, 1000)
+    (tmp_path / ".site.tmp-new").mkdir()
+    new = writer.Site(tmp_path / ".site.tmp-new")
+    new.add("index.html", "<p>new</p>")
+    writer.commit(new, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>new</p>"
+
+
 def test_the_trash_is_only_what_builds_into_that_folder_set_aside(tmp_path):
     """clearing_trash removes .<out>.trash-* beside the output folder, nothing else: not another
     output folder's trash, not a user's folder of a similar name, not the site itself."""
