@@ -225,23 +225,25 @@ def _put_away(tree: Path, out: Path) -> None:
     shutil.rmtree(tree, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def clearing_trash(out: Path):
-    """Inside, the previous sites that earlier builds set aside beside `out` (_put_away) are removed
-    by a forked process: the build loads its content on one core meanwhile. Waited for on the way
-    out, so that nothing of the build runs on after it."""
+def _trash(out: Path) -> list[Path]:
+    """The previous sites that builds into `out` set aside beside it (_put_away)."""
     out, prefix = out.absolute(), _trash_prefix(out)
     try:
         with os.scandir(out.parent) as entries:
-            trash = sorted(Path(e.path) for e in entries if e.name.startswith(prefix))
+            return sorted(Path(e.path) for e in entries if e.name.startswith(prefix))
     except OSError:
-        trash = []
-    pid = -1
+        return []
+
+
+@contextlib.contextmanager
+def clearing_trash(out: Path):
+    """Inside, the previous sites that earlier builds set aside beside `out` are removed by a forked
+    process: the build loads its content on one core meanwhile. Waited for on the way out, so that
+    nothing of the build runs on after it."""
+    trash = _trash(out)
     if trash and not hasattr(os, "fork"):
-        for tree in trash:
-            shutil.rmtree(tree, ignore_errors=True)
-    elif trash:
-        pid = os.fork()
+        clear_trash(out)
+    pid = os.fork() if trash and hasattr(os, "fork") else -1
     if pid == 0:  # the forked process: the trash only, then gone without the build's exit handlers
         try:
             for tree in trash:
@@ -256,9 +258,9 @@ def clearing_trash(out: Path):
 
 
 def clear_trash(out: Path) -> None:
-    """clearing_trash() for a process that goes on (serve): the trash removed now."""
-    with clearing_trash(out):
-        pass
+    """The set-aside previous sites removed now, by this process (serve, before it serves)."""
+    for tree in _trash(out):
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def commit(site: Site, out: Path) -> None:
