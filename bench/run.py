@@ -500,7 +500,9 @@ def bench_size(
         "peak_rss_mb": round(rss / 1024, 1),
         **folder_stats(out),
     }
-    shutil.rmtree(out, ignore_errors=True)
+    from reportsite.writer import remove_site
+
+    remove_site(out)  # and the previous site its last build set aside (.site-LABEL.trash-…)
     if mkdocs or hugo:
         row["equivalent_pages"] = facts["equivalent_pages"]
     if mkdocs and facts["tasks"] <= MKDOCS_MAX:

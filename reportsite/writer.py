@@ -263,6 +263,13 @@ def clear_trash(out: Path) -> None:
         shutil.rmtree(tree, ignore_errors=True)
 
 
+def remove_site(out: Path) -> None:
+    """Remove a built site and what builds into it set aside beside it (for a caller that is done
+    with the output folder, such as the benchmark)."""
+    shutil.rmtree(out, ignore_errors=True)
+    clear_trash(out)
+
+
 def commit(site: Site, out: Path) -> None:
     """Swap the site in as `out`: a staged() site's folder, or (an in-memory site) a temporary
     folder beside `out` that its files are written into first."""

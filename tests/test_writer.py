@@ -203,6 +203,17 @@ def test_without_an_atomic_exchange_a_big_previous_site_is_removed_at_once(tmp_p
     assert (out / "index.html").read_text(encoding="utf-8") == "<p>new</p>"
 
 
+def test_remove_site_removes_the_site_and_its_trash(tmp_path):
+    """writer.remove_site (the benchmark, done with a size): the output folder and the previous
+    site its last build set aside; another output's trash stays."""
+    from reportsite import writer
+
+    for name in ("site", ".site.trash-a1", ".other.trash-b2"):
+        _previous_site(tmp_path / name, 2)
+    writer.remove_site(tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.trash-b2"]
+
+
 def test_the_trash_is_only_what_builds_into_that_folder_set_aside(tmp_path):
     """clearing_trash removes .<out>.trash-* beside the output folder, nothing else: not another
     output folder's trash, not a user's folder of a similar name, not the site itself."""
