@@ -41,7 +41,7 @@ REPORT_FIELDS = (
 )
 UNIT_FIELDS = (
     Field("name", "str", True, "the full canonical name"),
-    Field("kind", "enum", True, "department, town (镇/街道), company or other", choices=tuple(KINDS)),
+    Field("kind", "enum", True, "department, town (乡镇/街道), company or other", choices=tuple(KINDS)),
     Field("aliases", "str_list", doc="other names a task or a reader may use: short names, old names"),
     Field("members", "str_list", doc="for a collective unit (各街道办事处): the units it stands for"),
     Field("slug", "str", doc="the unit page's file name (ASCII); pinyin of the name when absent"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 KINDS = {
     "department": "部门",
-    "town": "镇、街道",
+    "town": "乡镇、街道",
     "company": "企业",
     "other": "其他单位",
 }

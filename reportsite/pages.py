@@ -240,6 +240,7 @@ class SiteContext:
         self._sections: dict[tuple[int, int], dict] = {}
         self.fragments: dict = {}  # the build's fragment and link cache: see _page_helpers()
         self._common: dict | None = None
+        self.tracked = progress.tracked(report)  # a report that follows progress at all
 
     def unit_ref(self, name: str) -> dict:
         """{name, href} of a unit, made once and shared by every view that names it: read-only."""
@@ -267,7 +268,7 @@ class SiteContext:
             responsible=[self.unit_ref(n) for n in t.responsible],
             and_others=t.and_others,
             extra=t.extra,
-            progress=progress.task_progress(t, self.report.extra.get("as_of")),
+            progress=progress.task_progress(t, self.report.extra.get("as_of"), self.tracked),
         )
 
     def _section(self, chapter: int, section: int) -> dict:
@@ -423,11 +424,28 @@ def _unit_context(sc: SiteContext, u: Unit, roles: list[dict], parts: list[dict]
     }
 
 
+def example_collective(report: Report) -> str | None:
+    """A collective unit of this report (e.g. 各街道办事处), for the notes that explain them; None if it has none."""
+    return next((u.name for u in report.sorted_units() if u.members), None)
+
+
+def search_examples(report: Report) -> dict:
+    """The search page's examples, from this report: a unit's short name (an alias of the busiest unit
+    that has one, else the shortest name) and a task number."""
+    units = sorted(report.units, key=lambda u: -(report.count(u.name, "lead") + report.count(u.name, "responsible")))
+    alias = next((u.aliases[0] for u in units if u.aliases), None)
+    if alias is None:
+        alias = min((u.name for u in units), key=len, default="")
+    number = report.tasks[len(report.tasks) // 2].number if report.tasks else 1
+    return {"unit": alias, "number": number}
+
+
 def units_index_page(sc: SiteContext) -> Page:
     r = sc.report
     rows = [dict(sc.unit_ref(u.name), kind=KINDS[u.kind], **unit_counts(r, u.name)) for u in r.sorted_units()]
     rows.sort(key=lambda x: -x["total"])  # stable: pinyin order within equal load
-    return Page("units/index.html", "units.html", {"page_title": "责任单位一览", "rows": rows})
+    ctx = {"page_title": "责任单位一览", "rows": rows, "collective": example_collective(r)}
+    return Page("units/index.html", "units.html", ctx)
 
 
 def matrix_page(sc: SiteContext) -> list[Page]:
@@ -566,6 +584,8 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
       without tasks, a unit page's partner entry and chapter heading, a task's status badge. Like
       the fragments, it sees
       `labels`, `report`, `nav_chapters` and the helpers of the folder's first page.
+    - `note(html)`: a progress note's HTML (progress.render_note) with its relative links, written
+      from the site's top folder, made relative to this page's folder.
     - `nav`: not a function but the page's entry of the main navigation (nav_section)."""
     from markupsafe import Markup
 
@@ -621,7 +641,13 @@ def _page_helpers(env, context: dict, page_path: str) -> dict:
             out.append(html)
         return Markup("、".join(out))  # each piece is the macro's Markup
 
-    helpers = {name: plain(f) for name, f in (("url", url), ("fragments", fragments), ("unit_links", unit_links), ("once", once))}
+    def note(html: str) -> Markup:
+        return Markup(progress.note_html(html, page_path))  # render_note()'s HTML, its links from here
+
+    helpers = {
+        name: plain(f)
+        for name, f in (("url", url), ("fragments", fragments), ("unit_links", unit_links), ("once", once), ("note", note))
+    }
     return helpers | {"nav": nav_section(page_path)}
 
 

@@ -233,7 +233,7 @@ def _common(report: Report, sc) -> dict:
 
 
 def handout_context(report: Report, sc) -> dict:
-    from .pages import _level, tasks_page, unit_counts
+    from .pages import _level, example_collective, tasks_page, unit_counts
 
     chapters = tasks_page(report).context["chapters"]  # the all-tasks page's chapters, sections and tasks
     for view, c in zip(chapters, report.chapters, strict=True):
@@ -283,6 +283,7 @@ def handout_context(report: Report, sc) -> dict:
         "chapters": chapters,
         "groups": groups,
         "matrix_rows": rows,
+        "collective": example_collective(report),
     }
 
 

@@ -112,8 +112,10 @@ def latest_update(task) -> dict | None:
     return updates[-1] if updates else None
 
 
-def task_progress(task, as_of: _dt.date | None) -> dict:
-    """The progress part of a task view: badge, deadline, overdue mark, latest update, history."""
+def task_progress(task, as_of: _dt.date | None, tracked: bool = True) -> dict:
+    """The progress part of a task view: badge, deadline, overdue mark, latest update, history.
+    tracked: some task of the report has a status, a deadline or an update (tracked()); else the
+    pages show no progress line at all (not 未填报 on every task of a report that tracks none)."""
     status = status_of(task)
     deadline = task.extra.get("deadline")
     updates = [{"date": u["date"].isoformat(), "html": render_note(u["note"])} for u in task.extra.get("updates") or []]
@@ -121,11 +123,23 @@ def task_progress(task, as_of: _dt.date | None) -> dict:
         "status": status,
         "slug": STATUS_SLUGS[status],
         "reported": status != NO_STATUS,
+        "shown": tracked,
         "deadline": deadline.isoformat() if deadline else "",
         "overdue": is_overdue(task, as_of),
         "updates": updates,
         "latest": updates[-1] if updates else None,
     }
+
+
+def tracked(report) -> bool:
+    """Whether the report follows progress at all: some task has a status, a deadline or an update
+    (worked out once per report: every page group asks)."""
+    known = report.__dict__.get("_tracked")
+    if known is None:
+        known = report.__dict__["_tracked"] = any(
+            t.extra.get("status") or t.extra.get("deadline") or t.extra.get("updates") for t in report.tasks
+        )
+    return known
 
 
 def status_counts(tasks, as_of: _dt.date | None) -> dict:
@@ -200,6 +214,16 @@ def safe_link(url: str) -> bool:
     return m.group(1).lower() in SAFE_SCHEMES
 
 
+# A relative link in a note is read from the site's top folder (`units/x.html`, `data/tasks.csv`),
+# since the note shows on pages of several folders: render_note() marks it with SITE_ROOT, and each
+# page puts its own way up to the top folder in its place (note_html(), the templates' note()).
+SITE_ROOT = "\x00"  # markdown-it turns a NUL of the text into U+FFFD: only the link rule makes one
+
+
+def _site_relative(href: str) -> bool:
+    return _SCHEME.match(href) is None and not href.startswith(("/", "#", "?"))
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt
@@ -207,10 +231,24 @@ def _markdown():
     md = MarkdownIt("commonmark", {"html": False})
     md.disable("image")  # a note must not make the page load anything
     md.validateLink = safe_link
+
+    def link_open(self, tokens, idx, options, env):
+        href = tokens[idx].attrGet("href")
+        if href and _site_relative(href):
+            tokens[idx].attrSet("href", SITE_ROOT + href)
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", link_open)
     return md
 
 
 @lru_cache(maxsize=4096)
 def render_note(note: str) -> str:
-    """Markdown -> HTML with raw HTML shown as text and only safe links; the only HTML a template trusts."""
+    """Markdown -> HTML with raw HTML shown as text and only safe links; the only HTML a template
+    trusts. A relative link starts with SITE_ROOT: note_html() makes it the page's."""
     return _markdown().render(note).strip()
+
+
+def note_html(html: str, page_path: str) -> str:
+    """A rendered note as on the page at page_path: its relative links from that page's folder."""
+    return html.replace(SITE_ROOT, "../" * page_path.count("/"))

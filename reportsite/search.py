@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 
 from .model import Report
-from .pages import Page, SiteContext, _section_numeral, chapter_path, unit_path
+from .progress import STATUS_SLUGS, is_overdue
+from .pages import Page, SiteContext, _section_numeral, chapter_path, search_examples, unit_path
 
 SHARD_TASKS = 2000
 INDEX_PATH = "assets/search-index.js"
@@ -57,6 +58,7 @@ def build_index(report: Report) -> tuple[dict, list[list[dict]]]:
         {t.extra["status"] for t in tasks if t.extra.get("status")},
         key=lambda s: (STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s),
     )
+    as_of = report.extra.get("as_of")
     records = []
     for t in tasks:
         rec: dict = {
@@ -73,6 +75,8 @@ def build_index(report: Report) -> tuple[dict, list[list[dict]]]:
             rec["p"] = t.part
         if t.extra.get("status"):
             rec["st"] = str(t.extra["status"])
+        if is_overdue(t, as_of):
+            rec["od"] = 1
         records.append(rec)
     shards = [records[i : i + SHARD_TASKS] for i in range(0, len(records), SHARD_TASKS)] or [[]]
     meta = {
@@ -101,6 +105,7 @@ def build_index(report: Report) -> tuple[dict, list[list[dict]]]:
             for u in units
         ],
         "statuses": statuses,
+        "status_slugs": {st: STATUS_SLUGS[st] for st in statuses},  # the badges' colours, as on the pages
         "tasks": len(records),
         "shards": [{"src": shard_path(k), "count": len(s)} for k, s in enumerate(shards, 1)],
     }
@@ -119,7 +124,13 @@ def index_files(meta: dict, shards: list[list[dict]]) -> dict[str, str]:
 
 def search_page(report: Report, meta: dict) -> Page:
     sc = SiteContext(report)
-    ctx = {**sc.common(), "page_title": "搜索", "task_count": meta["tasks"], "has_status": bool(meta["statuses"])}
+    ctx = {
+        **sc.common(),
+        "page_title": "搜索",
+        "task_count": meta["tasks"],
+        "has_status": bool(meta["statuses"]),
+        "example": search_examples(report),
+    }
     return Page("search.html", "search.html", ctx)
 
 

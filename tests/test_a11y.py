@@ -171,6 +171,18 @@ def test_the_real_sites_home_and_matrix_are_keyboard_complete(seed_site, page):
     assert page.locator("#matrix thead th[data-sort='total']").get_attribute("aria-sort") == "descending"
     totals = [int(x) for x in page.eval_on_selector_all("#matrix tbody tr", "rs => rs.map(r => r.dataset.total)")]
     assert totals == sorted(totals, reverse=True) and len(totals) == 59
+    # the same column again: the other way round, shown by aria-sort and the arrow
+    page.keyboard.press("Enter")
+    assert page.locator("#matrix thead th[data-sort='total']").get_attribute("aria-sort") == "ascending"
+    totals = [int(x) for x in page.eval_on_selector_all("#matrix tbody tr", "rs => rs.map(r => r.dataset.total)")]
+    assert totals == sorted(totals)
+    arrow = "getComputedStyle(document.querySelector(\"#matrix th[data-sort='total'] button\"), '::after').content"
+    assert page.evaluate(arrow) == '" ▲"'
+    # a chapter's button keeps the chapter's title (its link's tooltip) as its tooltip and in its name
+    second = page.locator("#matrix thead th[data-sort='chapter-2'] > button")
+    assert second.inner_text().startswith("二")
+    assert second.get_attribute("title") == "保持经济平稳运行,强化高质量发展支撑"
+    assert second.get_attribute("aria-label") == "第二章 保持经济平稳运行,强化高质量发展支撑：排序"
 
 
 @pytest.mark.parametrize("site_name", cases())

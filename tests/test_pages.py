@@ -34,7 +34,7 @@ def test_home_page(seed_site, seed_report):
     assert len(chapters) == 8
     # unit directory grouped by kind, in pinyin order
     kinds = [h.get_text(strip=True) for h in doc.select("section[aria-labelledby=units-h] h3")]
-    assert kinds == ["部门（34）", "镇、街道（13）", "企业（5）", "其他单位（7）"]
+    assert kinds == ["部门（34）", "乡镇、街道（13）", "企业（5）", "其他单位（7）"]
     towns = [a.get_text() for a in doc.select("#kind-town + ul a")]
     assert towns[:3] == ["北海街道办事处", "各街道办事处", "各镇人民政府"]
     assert doc.find("a", href="matrix.html") and doc.find("a", href="units/index.html")
@@ -333,3 +333,30 @@ def test_relative_links_are_what_posixpath_relpath_gives_without_the_working_fol
     assert pages.relative("units/a.html#lead-ch2", "chapters/1.html") == "../units/a.html#lead-ch2"
     assert pages.relative("#task-5", "chapters/1.html") == "1.html#task-5"
     pages._relpath.cache_clear()
+
+
+def test_notes_and_hints_use_this_reports_words(seed_site, full_site, tmp_path):
+    """The home page's count legend follows report.labels; the search page's examples and the
+    collective-unit notes come from the report itself, not from the Jiyuan seed."""
+    assert "括号内为牵头 / 责任任务数" in soup(seed_site / "index.html").select_one("#units-h ~ .note").get_text()
+    assert "括号内为牵头 / 配合任务数" in soup(full_site / "index.html").select_one("#units-h ~ .note").get_text()
+    # the busiest unit with an alias (发展改革委员会: 发改委) and the middle task's number
+    hint = soup(seed_site / "search.html").select_one("#search-app .note").get_text()
+    assert "（如 发改委）" in hint and "（如 72、第72项）" in hint
+    hint = soup(full_site / "search.html").select_one("#search-app .note").get_text()
+    assert "（如 县发改委）" in hint and "住建局" not in hint
+    assert "经集体单位（如“各街道办事处”）分配的任务计入成员单位" in soup(seed_site / "units/index.html").get_text()
+    assert "经集体单位（如“各乡镇人民政府”）分配的任务计入成员单位" in soup(full_site / "units/index.html").get_text()
+    # a report without collective units says nothing of them
+    from util import run_cli, write
+
+    content = write(
+        tmp_path,
+        "report: {title: 2021年政府工作报告重点工作责任分工, issuer: 某县人民政府, year: 2021}\n"
+        "units:\n  - {name: 县财政局, kind: department}\n"
+        "chapters:\n  - title: 主要目标\n    tasks:\n      - {number: 1, text: 一般公共预算收入增长6%。, lead: [县财政局]}\n",
+    )
+    code, _, err = run_cli("--content", str(content), "--out", str(tmp_path / "site"), "-q")
+    assert code == 0, err
+    assert "集体单位" not in soup(tmp_path / "site" / "units/index.html").get_text()
+    assert "（如 县财政局），或任务编号（如 1、第1项）" in soup(tmp_path / "site" / "search.html").get_text()

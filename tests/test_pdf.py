@@ -472,6 +472,21 @@ def test_every_kind_of_page_fits_the_width_of_its_printed_page(request, browser,
     assert found == want
 
 
+def test_the_printed_matrix_says_nothing_of_clicking_or_downloading(seed_site, browser):
+    """On paper nothing can be clicked: the matrix's 点击可查看… and its download links are screen-only."""
+    page = browser.new_page()
+    try:
+        page.goto((seed_site / "matrix.html").as_uri())
+        screen = page.inner_text("main")
+        page.emulate_media(media="print")
+        paper = page.inner_text("main")
+    finally:
+        page.close()
+    assert "点击可查看该单位在本章的任务" in screen and "下载：" in screen
+    assert "点击" not in paper and "下载" not in paper
+    assert "每行一个单位，每列一章；格中数字为“牵头单位 / 责任单位”任务数。经集体单位分配的任务计入成员单位。" in paper
+
+
 # ---- rebuilds: a PDF is made again only when its HTML or what makes it changed ----------------------------
 
 TWO_TASKS = MINIMAL + """      - number: 2

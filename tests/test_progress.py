@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 
 from conftest import PROGRESS_FIXTURE
 from util import run_cli, soup, write
@@ -197,6 +198,27 @@ def test_chapter_page_shows_badges_deadlines_overdue_and_history(progress_site):
     assert t5.select_one(".status")["class"] == ["status", "status-none"] and t5.select_one(".deadline") is None
 
 
+def test_a_notes_relative_link_is_read_from_the_site_top_folder_on_every_page(progress_site):
+    """Task 1's note links units/fazhangaigehetongjiju.html: each page that shows it links the same file."""
+    for page, href in [
+        ("chapters/1.html", "../units/fazhangaigehetongjiju.html"),
+        ("tasks.html", "units/fazhangaigehetongjiju.html"),
+        ("units/fazhangaigehetongjiju.html", "../units/fazhangaigehetongjiju.html"),
+    ]:
+        links = soup(progress_site / page).select('#task-1 .note a, li[data-task="1"] .note a')
+        assert [a["href"] for a in links if a.get_text() == "本市说明"] == [href], page
+        assert (progress_site / posixpath.normpath(posixpath.join(posixpath.dirname(page), href))).is_file(), page
+        assert "\x00" not in (progress_site / page).read_text(encoding="utf-8"), page
+
+
+def test_unit_page_shows_each_tasks_status_and_latest_update(progress_site):
+    doc = soup(progress_site / "units" / "zhufanghechengxiangjiansheju.html")
+    item = doc.select_one('li[data-task="3"]')
+    assert item.select_one(".status").get_text() == "已完成"
+    assert item.select_one(".latest time")["datetime"] == "2021-03-20"
+    assert item.select_one(".latest .note a")["href"] == "https://example.gov.cn/notice/1"
+
+
 def test_note_with_raw_html_and_javascript_link_on_the_page(progress_site):
     doc = soup(progress_site / "chapters" / "1.html")
     note = doc.select_one("#task-1 ol.updates .note")
@@ -244,8 +266,9 @@ def test_seed_pages_invent_no_progress(seed_site):
     for page in ["index.html", "matrix.html", "tasks.html", *(f"chapters/{k}.html" for k in range(1, 9))]:
         doc = soup(seed_site / page)
         assert doc.select(".overdue, .updates, .latest, .deadline, .status-count") == [], page
-        assert {s.get_text() for s in doc.select(".status")} <= {"未填报"}, page
-    assert len(soup(seed_site / "tasks.html").select(".status.status-none")) == 143
+        # a report that tracks no progress gets no badge at all, not 未填报 on every task
+        assert doc.select(".status, .task-progress") == [], page
+    assert len(soup(seed_site / "tasks.html").select("article.task")) == 143
     assert "各单位尚未填报进展" in soup(seed_site / "index.html").select_one(".progress-summary").get_text()
 
 
@@ -255,7 +278,10 @@ def test_search_filters_by_status(progress_site, page):
     page.wait_for_selector(".search-result")
     options = page.locator("#filter-status option").all_inner_texts()
     assert options == ["全部进度（5）", "未启动（1）", "推进中（1）", "已完成（1）", "滞后（1）"]
-    assert page.locator(".search-result .result-status").all_inner_texts() == ["滞后"]
+    # the badge in the page's colours (status-behind), and task 2's overdue mark, as on the chapter page
+    assert page.locator(".search-result .result-status").all_inner_texts() == ["滞后", "已逾期"]
+    assert page.locator(".search-result .status").get_attribute("class") == "result-status status status-behind"
+    assert page.locator(".search-result .overdue").inner_text() == "已逾期"
     page.select_option("#filter-status", "已完成")
     page.wait_for_function("document.querySelector('.search-result .result-status').textContent === '已完成'")
     assert page.locator(".search-result").count() == 1

@@ -97,3 +97,22 @@ def test_task_text_stays_escaped_around_quantities(tmp_path):
     p = soup(out / "chapters" / "1.html").select_one("#task-1 .task-text")
     assert p.find("b") is None and p.find("script") is None
     assert p.mark.get_text() == "5所" and "<b>学校</b>" in p.get_text()
+
+
+def test_targets_on_a_phone_are_cards_with_the_task_and_units_on_screen(seed_site, page):
+    """At 390 px the five-column table would hide the task and its units off to the right: each row
+    is a card instead, every cell under its column's name, and no empty 牵头单位 line."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((seed_site / "targets.html").as_uri())
+    row = page.locator('.targets-table tr[data-task="9"]').first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    link = row.locator("a", has_text="第9项")
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    labels = row.locator("td").evaluate_all("tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    assert labels == ["none", '"原文："', '"任务："', '"牵头单位："', '"责任单位："']
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator('.targets-table tr[data-task="1"]').first  # task 1 has no lead unit
+    assert first.locator("td").nth(3).evaluate("td => getComputedStyle(td).display") == "none"
+    page.set_viewport_size({"width": 1280, "height": 900})  # a desktop keeps the table
+    assert row.evaluate("r => getComputedStyle(r).display") == "table-row"

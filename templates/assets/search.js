@@ -338,7 +338,8 @@
     highlight(txt, t.t, terms);
     a.appendChild(txt);
     li.appendChild(a);
-    if (t.st) li.appendChild(el("span", "result-status", t.st));
+    if (t.st) li.appendChild(el("span", "result-status status status-" + (META.status_slugs[t.st] || "none"), t.st));
+    if (t.od) li.appendChild(el("strong", "result-status overdue", "已逾期"));
     var where = el("p", "result-where");
     highlight(where, ch.numeral + "、" + ch.title, terms);
     if (t.s) {

@@ -34,7 +34,8 @@
     }
   })();
 
-  // The matrix: header cells become buttons that re-sort the rows (by name, a chapter, or the total).
+  // The matrix: header cells become buttons that re-sort the rows (by name, a chapter, or the total);
+  // a second click on the same column reverses the order. aria-sort and an arrow show the order.
   var table = document.getElementById("matrix");
   if (!table) return;
   var tbody = table.tBodies[0];
@@ -45,27 +46,40 @@
     var cell = row.querySelector('td[data-chapter="' + k + '"]');
     return Number(cell.getAttribute("data-lead")) + Number(cell.getAttribute("data-responsible"));
   }
+  var current = "name", order = "ascending";
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
     var key = th.getAttribute("data-sort");
     if (!key) return;
     var button = document.createElement("button");
     button.type = "button";
+    var title = "";
     while (th.firstChild) {
       var child = th.firstChild;
       th.removeChild(child);
-      if (child.nodeType === 1 && child.tagName === "A") button.appendChild(document.createTextNode(child.textContent));
-      else button.appendChild(child);
+      if (child.nodeType === 1 && child.tagName === "A") {
+        title = child.getAttribute("title") || "";  // the chapter's title: kept as the button's tooltip and name
+        button.appendChild(document.createTextNode(child.textContent));
+      } else button.appendChild(child);
     }
+    if (title) {
+      button.title = title;
+      button.setAttribute("aria-label", "第" + button.textContent + "章 " + title + "：排序");
+    } else button.setAttribute("aria-label", button.textContent + "：排序");
     th.appendChild(button);
     th.setAttribute("aria-sort", key === "name" ? "ascending" : "none");
     button.addEventListener("click", function () {
+      // first click: names A to Z, counts most first; the same column again: the other way round
+      var first = key === "name" ? "ascending" : "descending";
+      order = current === key ? (order === "ascending" ? "descending" : "ascending") : first;
+      current = key;
       var rows = original.slice();
       if (key !== "name") {
-        rows.sort(function (a, b) { return value(b, key) - value(a, key); });
+        rows.sort(function (a, b) { return value(b, key) - value(a, key); });  // stable: pinyin within ties
       }
+      if (order !== first) rows.reverse();
       rows.forEach(function (r) { tbody.appendChild(r); });
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
-        if (other.hasAttribute("data-sort")) other.setAttribute("aria-sort", other === th ? (key === "name" ? "ascending" : "descending") : "none");
+        if (other.hasAttribute("data-sort")) other.setAttribute("aria-sort", other === th ? order : "none");
       });
     });
   });
