@@ -269,7 +269,7 @@ def test_seed_pages_invent_no_progress(seed_site):
         # a report that tracks no progress gets no badge at all, not 未填报 on every task
         assert doc.select(".status, .task-progress") == [], page
     assert len(soup(seed_site / "tasks.html").select("article.task")) == 143
-    assert "各单位尚未填报进展" in soup(seed_site / "index.html").select_one(".progress-summary").get_text()
+    assert soup(seed_site / "index.html").select_one(".progress-summary .note").get_text() == "各单位尚未填报进展。"
 
 
 def test_search_filters_by_status(progress_site, page):
