@@ -267,7 +267,7 @@ def test_seed_pages_invent_no_progress(seed_site):
         doc = soup(seed_site / page)
         assert doc.select(".overdue, .updates, .latest, .deadline, .status-count") == [], page
         # a report that tracks no progress gets no badge at all, not 未填报 on every task
-        assert doc.select(".status, .task-progress") == [], page
+        assert doc.select(".status, .task-progress, article[data-status]") == [], page
     assert len(soup(seed_site / "tasks.html").select("article.task")) == 143
     assert soup(seed_site / "index.html").select_one(".progress-summary .note").get_text() == "各单位尚未填报进展。"
 
