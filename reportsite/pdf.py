@@ -228,8 +228,16 @@ def _created() -> str | None:
 
 
 def _common(report: Report, sc) -> dict:
+    from markupsafe import Markup
+
+    from .progress import note_for_print
+
     as_of = report.extra.get("as_of")
-    return {**sc.common(), "as_of": str(as_of) if as_of else None, "created": _created()}
+
+    def print_note(html: str) -> Markup:  # progress.render_note's HTML, as the PDFs show it
+        return Markup(note_for_print(html))
+
+    return {**sc.common(), "as_of": str(as_of) if as_of else None, "created": _created(), "print_note": print_note}
 
 
 def handout_context(report: Report, sc) -> dict:
@@ -315,9 +323,21 @@ def unit_context(report: Report, unit: Unit, sc) -> dict:
             "collectives": [{"name": n} for n in report.collectives_of.get(unit.name, [])],
         },
         "counts": unit_counts(report, unit.name),
+        "progress": _unit_progress(report, unit),
         "roles": roles,
-        "partners": [{"name": n, "count": k} for n, k in report.partners[unit.name][:12]],
+        # the six it shares most tasks with: a line or two in the head (the site lists twelve)
+        "partners": [{"name": n, "count": k} for n, k in report.partners[unit.name][:6]],
     }
+
+
+def _unit_progress(report: Report, unit: Unit) -> dict | None:
+    """The unit's tasks counted by status (progress.status_counts), when some task of the report has
+    a status; else None (the PDF then says nothing of progress)."""
+    from .progress import status_counts
+
+    if not any(t.extra.get("status") for t in report.tasks):
+        return None
+    return status_counts([a.task for a in report.assignments[unit.name]], report.extra.get("as_of"))
 
 
 # ---- rendering ----------------------------------------------------------------------------------

@@ -249,6 +249,15 @@ def render_note(note: str) -> str:
     return _markdown().render(note).strip()
 
 
+_SITE_LINK = re.compile(r'<a href="\x00[^"]*">(.*?)</a>', re.S)
+
+
+def note_for_print(html: str) -> str:
+    """A rendered note for a PDF handout: a link into the site becomes its text (the PDF is not in
+    the site's folders, and paper has no links); a link to another site stays."""
+    return _SITE_LINK.sub(r"\1", html)
+
+
 def note_html(html: str, page_path: str) -> str:
     """A rendered note as on the page at page_path: its relative links from that page's folder."""
     return html.replace(SITE_ROOT, "../" * page_path.count("/"))

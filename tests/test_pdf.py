@@ -275,6 +275,49 @@ def test_unit_pdf_carries_the_as_of_date(tmp_path):
     assert "截至2021-06-30" in squash(pdftotext(out / "handout.pdf", 1))
 
 
+def test_pdfs_carry_the_progress_a_unit_head_needs(tmp_path):
+    """The progress fixture: 住建局 leads task 3 (已完成) and is responsible for task 2 (滞后, overdue
+    by as_of); its PDF says so, with each task's latest update, and its own name is bold among a
+    task's units. A note's link into the site becomes its text; a link to another site stays."""
+    from conftest import PROGRESS_FIXTURE
+
+    from reportsite.pdf import render_documents
+    from reportsite.loader import load
+
+    out = tmp_path / "site"
+    assert run_cli("--content", str(PROGRESS_FIXTURE), "--out", str(out), "--pdf", "-q")[0] == 0
+    unit = squash(pdftotext(out / "pdf" / "units" / "zhufanghechengxiangjiansheju.pdf"))
+    assert "进展：已完成1项·滞后1项·已逾期1项" in unit
+    assert "进展：已完成；截止2021-03-31最新进展（2021-03-20）：主体完工，见验收公告。" in unit
+    assert "进展：滞后；截止2021-05-31；已逾期最新进展（2021-06-20）：土地手续仍在办理。" in unit
+    handout = squash(pdftotext(out / "handout.pdf"))
+    assert "最新进展（2021-06-28）：上半年增长7.9%，详见统计公报和本市说明。" in handout
+    assert "进展：未填报" in handout  # task 5: the report tracks progress, task 5 has none
+    report, problems = load(str(PROGRESS_FIXTURE))
+    assert not problems
+    docs = dict(render_documents(report, Path(__file__).resolve().parent.parent / "templates"))
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(docs["pdf/units/zhufanghechengxiangjiansheju.pdf"], "html.parser")
+    task2 = html.select_one('.task[data-task="2"]')
+    assert [b.get_text() for b in task2.select(".task-units .self")] == ["住房和城乡建设局"]
+    assert task2.select_one(".overdue").get_text() == "已逾期"
+    note = BeautifulSoup(docs["handout.pdf"], "html.parser").select_one("#task-1 .task-latest")
+    assert [a["href"] for a in note.select("a")] == ["https://example.gov.cn/stats"]
+    assert "\x00" not in docs["handout.pdf"]
+
+
+def test_seed_pdfs_say_nothing_of_progress_and_keep_short_units_on_one_sheet(pdf_site):
+    """The real report tracks no progress: no 进展 line. Partners are in a unit PDF's head, so
+    沁园街道办事处 (5 tasks, 12 partners) stays one sheet, and no name is split across lines."""
+    path = pdf_site / "pdf" / "units" / "qinyuanjiedaobanshichu.pdf"
+    text = pdftotext(path)
+    assert "进展" not in text and "第1页共1页" in squash(text)
+    assert "作为牵头单位：无。" in squash(text)
+    assert squash("共同承担任务最多的单位：住房和城乡建设局（3 项）、") in squash(text)
+    assert "进展" not in pdftotext(pdf_site / "handout.pdf")
+
+
 # ---- reproducibility and failures -------------------------------------------------------------------
 
 
