@@ -18,10 +18,58 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("build", "check", "serve")
 
 
+ALL_COMMANDS = (*COMMANDS, "import", "synth")  # import and synth are dispatched before the parser
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own exit status 2, with our wording
+        import re
+
         self.print_usage(sys.stderr)
+        m = re.match(r"argument command: invalid choice: '(.*?)'", message)
+        if m:  # e.g. chek: say what it is and what the commands are
+            from .errors import did_you_mean
+
+            word = m.group(1)
+            raise UsageError(
+                f"unknown command '{word}'{did_you_mean(word, ALL_COMMANDS)} (commands: {', '.join(ALL_COMMANDS)})"
+            )
         raise UsageError(message)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535; 0: a free one)")
+    return port
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{jobs}: at least 1 process")
+    return jobs
+
+
+def _unknown_options(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """A misspelt long option (--contnet FILE) is said as such, with the closest one: argparse would
+    take FILE for the command and complain of that instead."""
+    from .errors import did_you_mean
+
+    known = set(parser._option_string_actions)
+    for token in argv:
+        if token == "--":
+            return
+        name = token.split("=", 1)[0]
+        if name.startswith("--") and name not in known and not any(k.startswith(name) for k in known):
+            longs = sorted(k for k in known if k.startswith("--"))
+            raise UsageError(f"unknown option '{name}'{did_you_mean(name, longs, n=1)} (see python build.py --help)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -36,7 +84,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", default=str(ROOT / "templates"), help=argparse.SUPPRESS)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument(
-        "-j", "--jobs", type=int, default=None, help="processes building the pages and exports (default: all cores)"
+        "-j", "--jobs", type=_jobs, default=None, help="processes building the pages and exports (default: all cores)"
     )
     p.add_argument("--timings", action="store_true", help="print how long each step of the build took (stderr)")
     p.add_argument(
@@ -44,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="render every page, reusing nothing from the previous site in the output folder",
     )
-    p.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
+    p.add_argument("--port", type=_port, default=None, help="serve: port on 127.0.0.1 (default 8000; 0: a free one)")
     p.add_argument(
         "--pdf", action="store_true", help="also write handout.pdf and one PDF per unit, in build and serve (needs WeasyPrint and fonts-noto-cjk)"
     )
@@ -70,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
             from .synth import main as synth_main
 
             return synth_main(argv[1:])
-        args = make_parser().parse_args(argv)
+        parser = make_parser()
+        _unknown_options(parser, argv)
+        args = parser.parse_args(argv)
+        if args.port is not None and args.command != "serve":  # it would build into site/ and serve nothing
+            raise UsageError(f"--port is for serve: python build.py serve --port {args.port}")
         if args.command == "build":
             from .writer import clearing_trash
 
@@ -131,6 +183,13 @@ def run(args) -> int:
     templates = Path(args.templates)
     if not content.exists():
         raise UsageError(f"{args.content}: no such file (choose one with --content FILE)")
+    if content.is_dir():
+        raise UsageError(f"{args.content}: a folder, not a file (choose the report's YAML file with --content FILE)")
+    if content.suffix.lower() in (".txt", ".doc", ".docx", ".pdf", ".wps"):  # the notice, not its tasks.yaml
+        raise UsageError(
+            f"{args.content}: not a tasks.yaml; to turn a published notice into one, run: "
+            f"python build.py import {args.content} -o content/tasks.yaml"
+        )
     if args.command == "serve":  # preview with rebuild on change: reportsite/serve.py
         from .serve import serve
         from .writer import check_output_folder, clear_trash
@@ -148,7 +207,7 @@ def run(args) -> int:
             content,
             templates,
             Path(args.out),
-            port=args.port,
+            port=8000 if args.port is None else args.port,
             jobs=args.jobs or os.cpu_count() or 1,
             fresh=args.fresh,
             pdf=args.pdf,

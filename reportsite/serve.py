@@ -121,7 +121,7 @@ class Preview:
             text = "\n".join(str(p) for p in exc.problems)
             errors = sum(1 for p in exc.problems if not p.warning)
             self.log(
-                f"{text}\n{errors} error{'s' if errors != 1 else ''}; still serving the last good site.",
+                f"{text}\n{errors} error{'s' if errors != 1 else ''}; {self._still()}",
                 file=sys.stderr,
             )
             self._set(text)
@@ -135,7 +135,7 @@ class Preview:
                 loc = _template_location(exc)
                 if loc:
                     text = f"{loc}: {text}"
-            self.log(f"{text}\nstill serving the last good site.", file=sys.stderr)
+            self.log(f"{text}\n{self._still()}", file=sys.stderr)
             self._set(text)
             return False
         elapsed = time.perf_counter() - started
@@ -145,6 +145,12 @@ class Preview:
         )
         self._set(None)
         return True
+
+    def _still(self) -> str:
+        """What the preview shows while the content is broken: the last good site, if there is one."""
+        if (self.out / "index.html").exists():
+            return "still serving the last good site."
+        return "no site to serve yet: fix it and save, and the preview rebuilds."
 
     def _set(self, error: str | None) -> None:
         with self.lock:
@@ -201,7 +207,7 @@ def make_handler(preview: Preview):
                 return self._send(204, "image/x-icon", b"")
             if preview.error and fs.suffix == ".html" and not fs.exists():  # no good build yet: the error alone
                 page = _EMPTY_PAGE
-                return self._send(500, "text/html; charset=utf-8", _inject(page, preview))
+                return self._send(500, "text/html; charset=utf-8", _inject(page, preview, built=False))
             return super().do_GET()
 
         def _own(self, name: str):
@@ -225,7 +231,7 @@ def make_handler(preview: Preview):
     return Handler
 
 
-def _inject(page: bytes, preview: Preview) -> bytes:
+def _inject(page: bytes, preview: Preview, built: bool = True) -> bytes:
     """The page as built, plus the reload script and, after a broken edit, the located error on top."""
     with preview.lock:
         error = preview.error
@@ -236,9 +242,13 @@ def _inject(page: bytes, preview: Preview) -> bytes:
         none, own = b"default-src " + quote + b"none" + quote + b";", b"connect-src " + quote + b"self" + quote + b";"
         page = page.replace(none, none + b" " + own, 1)
     if error:
+        said = (
+            "内容有误，以下为上次成功构建的页面。The last edit is broken; this is the last good build."
+            if built
+            else "内容有误，尚无可显示的页面：改正后保存，预览即自动重建。The content is broken and nothing is built yet: fix it and save."
+        )
         banner = (
-            '<div class="serve-error" role="alert"><strong>内容有误，以下为上次成功构建的页面。'
-            "The last edit is broken; this is the last good build.</strong>" + html.escape(error) + "</div>"
+            '<div class="serve-error" role="alert"><strong>' + said + "</strong>" + html.escape(error) + "</div>"
         ).encode("utf-8")
         i = page.find(b"<body")
         j = page.find(b">", i) + 1 if i >= 0 else 0
@@ -246,15 +256,33 @@ def _inject(page: bytes, preview: Preview) -> bytes:
     return page
 
 
+def _listen(port: int, handler) -> http.server.ThreadingHTTPServer:
+    """The preview's server on 127.0.0.1:port; a port that cannot be had is a usage error (exit 2)."""
+    import errno
+
+    from .errors import UsageError
+
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} on 127.0.0.1 is in use (another server?): choose another with --port N, or --port 0 for a free one"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(f"port {port} needs administrator rights: choose one from 1024 up, e.g. --port 8000") from None
+        raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}") from None
+
+
 def serve(
     content: Path, templates: Path, out: Path, port: int = 8000, jobs: int = 1, fresh: bool = False, pdf: bool = False
 ) -> int:
     """Build, serve on 127.0.0.1:port and rebuild on change until interrupted (pdf: with the handouts)."""
     preview = Preview(content, templates, out, jobs, fresh=fresh, pdf=pdf)
+    httpd = _listen(port, make_handler(preview))  # first: a port in use is said before any build
     out.mkdir(parents=True, exist_ok=True)
     stamps = preview.watched()
     preview.rebuild()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
     httpd.daemon_threads = True
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop, stamps), daemon=True)

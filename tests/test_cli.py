@@ -138,3 +138,42 @@ def test_a_report_copied_to_another_file_finds_its_pinyin_in_the_old_files_cache
     data = json.loads(second.read_text(encoding="utf-8"))["data"]
     assert data["0:住房和城乡建设局"] == ["zhu", "fang", "he", "cheng", "xiang", "jian", "she", "ju"]
     assert set(data) == set(json.loads(first.read_text(encoding="utf-8"))["data"])
+
+
+def test_usage_mistakes_are_said_in_one_line_with_exit_2(tmp_path):
+    """The traps a clerk falls into at the command line: each is one line naming the fix, exit 2,
+    and nothing is built (--port without serve used to build into site/ and serve nothing)."""
+    out = tmp_path / "site"
+    cases = [
+        (("--port", "8080", "--out", str(out)), "error: --port is for serve: python build.py serve --port 8080"),
+        (("serve", "--port", "99999"), "error: argument --port: 99999 is not a port number (0 to 65535; 0: a free one)"),
+        (("-j", "0", "--out", str(out)), "error: argument -j/--jobs: 0: at least 1 process"),
+        (("--contnet", "x.yaml"), "error: unknown option '--contnet'; did you mean '--content'? (see python build.py --help)"),
+        (("chek",), "error: unknown command 'chek'; did you mean 'check'? (commands: build, check, serve, import, synth)"),
+        (("--content", str(ROOT / "content")), "a folder, not a file (choose the report's YAML file with --content FILE)"),
+        (
+            ("--content", str(ROOT / "content/source/jiyuan-2021.txt"), "--out", str(out)),
+            "not a tasks.yaml; to turn a published notice into one, run: python build.py import",
+        ),
+    ]
+    for args, said in cases:
+        code, _, err = run_cli(*args)
+        assert code == 2 and said in err, (args, err)
+        assert "Traceback" not in err
+    assert not out.exists()
+    code, stdout, _ = run_cli("--cont", str(SEED), "check")  # an abbreviation argparse accepts stays accepted
+    assert code == 0 and "143 tasks" in stdout
+
+
+def test_serve_on_a_port_in_use_says_so_before_building(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        out = tmp_path / "site"
+        code, _, err = run_cli("serve", "--content", str(SEED), "--out", str(out), "--port", str(port))
+    assert code == 2 and "Traceback" not in err
+    assert f"error: port {port} on 127.0.0.1 is in use (another server?): choose another with --port N, or --port 0 for a free one" in err
+    assert not out.exists()  # said before any build

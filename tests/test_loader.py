@@ -146,4 +146,4 @@ def test_deep_nesting(tmp_path):
 
 def test_bad_usage_exits_2():
     code, _, err = run_cli("--no-such-option")
-    assert code == 2 and "unrecognized arguments: --no-such-option" in err
+    assert code == 2 and "error: unknown option '--no-such-option' (see python build.py --help)" in err

@@ -235,3 +235,24 @@ def test_serve_with_pdf_makes_again_only_the_handouts_that_changed(preview):
     status, html = _get(base + "chapters/1.html")
     assert status == 200 and "no installed font has a glyph for" in html and "第二项任务已修改。" in html
     assert "第二项任务已修改。" in (out / "chapters/1.html").read_text(encoding="utf-8")
+
+
+def test_serve_before_any_good_build_does_not_claim_a_last_good_site(tmp_path):
+    """Content broken from the start: nothing was built, so the terminal and the page say so instead
+    of 'the last good site'; once a site is there, they say that again."""
+    from reportsite.serve import Preview, _EMPTY_PAGE, _inject
+
+    content = write(tmp_path, MINIMAL.replace("lead: [住建局]", "lead: [住建厅]"))
+    out = tmp_path / "site"
+    out.mkdir()
+    said: list[str] = []
+    preview = Preview(content, ROOT / "templates", out, log=lambda *a, **k: said.append(" ".join(map(str, a))))
+    assert preview.rebuild() is False
+    assert said[-1].endswith("1 error; no site to serve yet: fix it and save, and the preview rebuilds.")
+    page = _inject(_EMPTY_PAGE, preview, built=False).decode("utf-8")
+    assert "尚无可显示的页面" in page and "上次成功构建" not in page and "住建厅" in page
+    _save(content, MINIMAL)
+    assert preview.rebuild() is True
+    _save(content, MINIMAL.replace("lead: [住建局]", "lead: [住建厅]"))
+    assert preview.rebuild() is False
+    assert said[-1].endswith("1 error; still serving the last good site.")
