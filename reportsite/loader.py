@@ -336,6 +336,11 @@ def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
             return name
         if name in aliases:
             return aliases[name][0]
+        parts = [x.strip() for x in re.split(r"[，、；;]", name) if x.strip()]
+        if len(parts) > 1:  # [A，B] or [A、B]: one name to YAML, two units to the clerk
+            listed = ", ".join(parts)
+            c.error(node, f"'{name}' is read as one unit: separate units with a half-width comma and a space: [{listed}]")
+            return None
         hint = did_you_mean(name, list(names) + list(aliases), cutoff=0.4)
         if not hint:
             hint = "; register it under 'units:'"

@@ -113,23 +113,93 @@ def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     root = compose(text)
     if root is not None:
         return root, []
+    at = _line_mapper(text) if _OTHER_BREAKS.search(text) else _mark_position
+    return _parse(text, filename, at)
+
+
+# libyaml ends a line at each of these too (YAML 1.1); the file's lines, as an editor and every other
+# message count them, end at '\n' only (decode() has made '\r\n' and a lone '\r' into '\n')
+_OTHER_BREAKS = re.compile("[\u2028\u2029\x85]")
+
+
+def _mark_position(mark) -> tuple[int, int]:
+    """A libyaml mark's (line, column), both from 1."""
+    return mark.line + 1, mark.column + 1
+
+
+def _line_mapper(text: str):
+    """A libyaml mark -> (line, column) in the file's own lines, when the text has _OTHER_BREAKS."""
+    import bisect
+
+    ours = [m.start() for m in re.finditer("\n", text)]
+
+    def at(mark) -> tuple[int, int]:
+        k = bisect.bisect_left(ours, mark.index)  # newlines before the mark
+        start = ours[k - 1] + 1 if k else 0
+        return k + 1, mark.index - start + 1
+
+    return at
+
+
+def _parse(text: str, filename: str, at) -> tuple[Node | None, list[Problem]]:
     try:
-        return _compose(text, filename)
+        return _compose(text, filename, at)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = at(mark) if mark else (1, 1)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         cm = exc.context_mark
         if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column):
-            what += f" (it started at line {cm.line + 1}, column {cm.column + 1})"
+            what += " (it started at line {}, column {})".format(*at(cm))
         index = getattr(mark, "index", None)
         if isinstance(index, int) and 0 <= index < len(text) and text[index] == "\t":
             what += ": a tab; YAML indents with spaces only"
+        found = _clerk_mistake(text, line, exc, at)
+        if found is not None:  # the typing mistake behind it, where it is, in the clerk's words
+            line, col, said = found
+            return None, [Problem(filename, line, col, f"YAML syntax error: {said}")]
+        if exc.problem and any(p in exc.problem for p in _INDENT_PROBLEMS):
+            what += "; check this line's indentation against the lines above it (spaces only)"
         return None, [Problem(filename, *_within(text, line, col), f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # e.g. reader errors for control characters
         mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = at(mark) if mark else (1, 1)
         return None, [Problem(filename, *_within(text, line, col), f"YAML error: {exc}")]
+
+
+# libyaml's words for a line indented too much or too little
+_INDENT_PROBLEMS = ("expected '-' indicator", "did not find expected key", "mapping values are not allowed")
+_KEY_FULL_WIDTH = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_]+)\s*：")  # lead：[…]
+_KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_]+):(?=[^\s/])")  # lead:[…] (not a URL's ://)
+_VALUE_WITH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_]+): +([^'\"\[{|>].*?): ")  # text: 项目: 建设…
+
+
+def _clerk_mistake(text: str, line: int, exc, at=_mark_position) -> tuple[int, int, str] | None:
+    """The usual typing mistake behind a YAML syntax error at `line` (1-based), found on that line or
+    the lines before it (libyaml often notices one line late): a full-width colon or no space after
+    a key, a ': ' inside a value, a quote never closed. (line, column, what to do), or None."""
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        return (*at(exc.context_mark), "a quote opened here is never closed: close it on the same line")  # where it opens
+    lines = text.split("\n")
+    for i in range(min(line, len(lines)) - 1, max(line - 3, 0) - 1, -1):  # the error line and two before
+        s = lines[i]
+        m = _KEY_FULL_WIDTH.match(s)
+        if m:
+            col = len(m.group(1)) + len(m.group(2)) + 1
+            return i + 1, col, f"full-width colon '：' after '{m.group(2)}': type ':' and a space ({m.group(2)}: …)"
+        m = _KEY_NO_SPACE.match(s)
+        if m:
+            col = len(m.group(1)) + len(m.group(2)) + 1
+            return i + 1, col, f"no space after '{m.group(2)}:': type a space after the colon ({m.group(2)}: …)"
+    if exc.problem and "mapping values are not allowed" in exc.problem and 0 < line <= len(lines):
+        m = _VALUE_WITH_COLON.match(lines[line - 1])
+        if m:
+            col = len(m.group(1)) + len(m.group(2)) + 3
+            return line, col, (
+                f"the value of '{m.group(2)}' holds ': ', which YAML reads as another key: "
+                f"put the whole value in quotes ({m.group(2)}: \"…\") or write '：'"
+            )
+    return None
 
 
 def _within(text: str, line: int, col: int) -> tuple[int, int]:
@@ -172,7 +242,7 @@ class _Stop(Exception):
         self.problem = problem
 
 
-def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
+def _compose(text: str, filename: str, at=_mark_position) -> tuple[Node | None, list[Problem]]:
     parser = _Parser(text)
     anchors: dict[str, Node] = {}
     sizes: dict[int, int] = {}  # id(anchored node) -> expanded node count, worked out when an alias asks
@@ -220,8 +290,7 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
             events += 1
             kind = kinds.get(type(event), 0)
             if kind == 1:  # scalar
-                mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = at(event.start_mark)
                 plain = bool(event.implicit[0]) and not event.style
                 if event.tag is not None and event.tag != "!":
                     raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
@@ -230,8 +299,7 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
                     anchors[event.anchor] = node
                 attach(node)
             elif kind == 2 or kind == 3:  # sequence or mapping start
-                mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = at(event.start_mark)
                 if event.tag is not None and event.tag != "!":
                     raise _Stop(Problem(filename, line, col, f"YAML tag {event.tag} is not allowed"))
                 if len(stack) >= MAX_DEPTH:
@@ -247,8 +315,7 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
             elif kind == 4:  # sequence or mapping end
                 attach(stack.pop()[0])
             elif kind == 5:  # alias
-                mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = at(event.start_mark)
                 target = anchors.get(event.anchor)
                 if target is None:
                     raise _Stop(Problem(filename, line, col, f"unknown YAML alias *{event.anchor}"))
@@ -269,8 +336,7 @@ def _compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
             elif kind == 6:  # document start
                 documents += 1
                 if documents > 1:
-                    mark = event.start_mark
-                    raise _Stop(Problem(filename, mark.line + 1, mark.column + 1, "more than one YAML document ('---'): use one"))
+                    raise _Stop(Problem(filename, *at(event.start_mark), "more than one YAML document ('---'): use one"))
     except _Stop as stop:
         return None, problems + [stop.problem]
     if problems:

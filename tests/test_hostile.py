@@ -377,6 +377,51 @@ def test_tab_indentation_is_a_located_error(tmp_path):
 @pytest.mark.parametrize(
     "old, new, located",
     [
+        # libyaml notices a full-width colon or a missing space one line late, in its own words
+        ("lead: [住建局]", "lead：[住建局]", "tasks.yaml:16:13: YAML syntax error: full-width colon '：' after 'lead': type ':' and a space (lead: …)"),
+        ("lead: [住建局]", "lead:[住建局]", "tasks.yaml:16:13: YAML syntax error: no space after 'lead:': type a space after the colon (lead: …)"),
+        ("  - name: 发展改革委员会", "  - name：发展改革委员会", "tasks.yaml:9:9: YAML syntax error: full-width colon '：' after 'name': type ':' and a space (name: …)"),
+        (
+            "text: 第一项任务。",
+            "text: 项目: 第一项任务。",
+            "tasks.yaml:15:15: YAML syntax error: the value of 'text' holds ': ', which YAML reads as another key: "
+            "put the whole value in quotes (text: \"…\") or write '：'",
+        ),
+        ("text: 第一项任务。", 'text: "第一项任务。', "tasks.yaml:15:15: YAML syntax error: a quote opened here is never closed: close it on the same line"),
+        (
+            "        lead: [住建局]",
+            "         lead: [住建局]",
+            "tasks.yaml:16:14: YAML syntax error: mapping values are not allowed in this context; check this line's "
+            "indentation against the lines above it (spaces only)",
+        ),
+    ],
+)
+def test_common_typing_mistakes_are_located_where_they_are_with_what_to_type(tmp_path, old, new, located):
+    assert old in BASE
+    assert_error(tmp_path, BASE.replace(old, new), located)
+
+
+def test_a_line_separator_inside_a_value_does_not_shift_the_lines_of_later_errors(tmp_path):
+    """libyaml ends a line at U+2028 too; the file's lines (an editor's, and every other message's)
+    end at '\\n' only: the unknown unit is on line 16, as without the U+2028."""
+    content = BASE.replace("text: 第一项任务。", 'text: "第一项\u2028任务。"').replace("lead: [住建局]", "lead: [住建厅]")
+    err = assert_error(tmp_path, content, "tasks.yaml:16:16: unknown unit '住建厅' in task 1; did you mean '住建局'?")
+    assert "住建厅" in err
+
+
+@pytest.mark.parametrize("separator", ["，", "、"])
+def test_units_separated_by_a_chinese_comma_are_one_name_with_the_fix(tmp_path, separator):
+    assert_error(
+        tmp_path,
+        BASE.replace("responsible: [发展改革委员会]", f"responsible: [发展改革委员会{separator}住建局]"),
+        f"tasks.yaml:17:23: '发展改革委员会{separator}住建局' is read as one unit: separate units with a half-width "
+        "comma and a space: [发展改革委员会, 住建局]",
+    )
+
+
+@pytest.mark.parametrize(
+    "old, new, located",
+    [
         ("text: 第一项任务。", 'text: ""', "tasks.yaml:15:15: 'text' of task 1 is empty"),
         ("text: 第一项任务。", "text: '   '", "tasks.yaml:15:15: 'text' of task 1 is empty"),
         ("title: 测试报告", 'title: ""', "tasks.yaml:2:10: 'title' of 'report' is empty"),
