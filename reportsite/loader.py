@@ -147,7 +147,10 @@ class _Checker:
                 return s
             if t == "int":
                 if isinstance(v, bool) or not isinstance(v, int):
-                    self.error(node, f"{what} must be {TYPE_WORDS['int']}, not {_describe(node)}")
+                    if isinstance(v, str) and re.fullmatch(r"\s*\d+\s*", v):  # number: "12"
+                        self.error(node, f"{what} is a number: write it without quotes ({v.strip()})")
+                    else:
+                        self.error(node, f"{what} must be {TYPE_WORDS['int']}, not {_describe(node)}")
                     return _BAD
                 return v
             if t == "bool":
@@ -259,7 +262,33 @@ def read(path: str, display: str | None = None, sources: list[bytes] | None = No
     text, problems = yamlnodes.decode(data, name)
     if text is None:
         return None, problems
-    return yamlnodes.parse(text, name)
+    root, problems = yamlnodes.parse(text, name)
+    if root is not None and " #" in text:
+        problems = problems + _cut_by_comments(text, name)
+    return root, problems
+
+
+# A clerk's text with ' #' in it (项目 #2号地块): YAML ends the value there and drops the rest as a comment
+_CUT_TEXT = re.compile(r"^(\s*(?:-\s+)?(text|title|note):[ \t]+[^'\"\s|>&*!\[{#][^\n]*?[ \t])#([^\n]*)$", re.M)
+
+
+def _cut_by_comments(text: str, name: str) -> list[Problem]:
+    out = []
+    for m in _CUT_TEXT.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        rest = m.group(3).strip()
+        shown = rest if len(rest) <= 20 else rest[:20] + "…"
+        out.append(
+            Problem(
+                name,
+                line,
+                len(m.group(1)) + 1,
+                f"' #' starts a YAML comment, so '#{shown}' is left out of '{m.group(2)}': "
+                f"put the whole {m.group(2)} in quotes ({m.group(2)}: \"…\") to keep it",
+                warning=True,
+            )
+        )
+    return out
 
 
 def _size(n: int) -> str:
@@ -282,7 +311,8 @@ def load(path: str, display: str | None = None) -> tuple[Report, list[Problem]]:
     root, problems = read(path, name, sources)
     if root is None:
         raise ContentError(problems)
-    report, problems = build(root, name)
+    report, built = build(root, name)
+    problems = problems + built  # the reader's warnings first
     from .progress import merge_folder  # content/progress/YYYY-MM.yaml beside the content file
 
     progress_dir = (os.path.join(os.path.dirname(path), "progress"), os.path.join(os.path.dirname(name), "progress"))
@@ -441,6 +471,19 @@ def build(root: Node, filename: str) -> tuple[Report | None, list[Problem]]:
 
     order = [u["name"] for u in units_raw]
     slugs = unique_slugs(order, fixed_slugs)
+    if fixed_slugs:  # a given slug that is another unit's own pinyin moves that unit's page: say so
+        from .slugs import slugify
+
+        given = {slug: name for name, slug in fixed_slugs.items()}
+        for u in units_raw:
+            own = slugify(u["name"]) if u["name"] not in fixed_slugs else None
+            if own in given:
+                holder = next(x for x in units_raw if x["name"] == given[own])
+                c.warn(
+                    holder["@slug"],
+                    f"slug '{own}' is the page address '{u['name']}' gets from its name: '{u['name']}' moves to "
+                    f"units/{slugs[u['name']]}.html, and links to units/{own}.html now open '{given[own]}'",
+                )
     units = [
         Unit(
             name=u["name"],

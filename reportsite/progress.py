@@ -59,7 +59,10 @@ def merge_folder(report, folder: str, display: str, sources: list[bytes] | None 
         for key, value in root.pairs:
             n = key.value
             if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
-                c.error(key, f"'{n}' is not a task number: each key is the number of a task, e.g. '12:'")
+                if isinstance(n, str) and n.strip().isdigit() and int(n) > 0:  # "12": quoted
+                    c.error(key, f"a task number is written without quotes: {n.strip()}:")
+                else:
+                    c.error(key, f"'{n}' is not a task number: each key is the number of a task, e.g. '12:'")
                 continue
             if numbers is not None and n not in report.task_by_number:
                 c.error(key, f"unknown task {n}{_closest_numbers(n, numbers)}")

@@ -214,6 +214,35 @@ def test_names_that_pinyin_to_the_same_file_name_get_distinct_pages(tmp_path):
     assert names == {"A局": "aju.html", "a局": "aju-2.html", "A-局": "a-ju.html"}
 
 
+def test_text_cut_by_a_yaml_comment_is_a_warning(tmp_path):
+    """text: 第一项任务 #2号地块。 — YAML keeps '第一项任务' and drops the rest as a comment: said."""
+    code, err, out = build(tmp_path, BASE.replace("text: 第一项任务。", "text: 第一项任务 #2号地块。"))
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "tasks.yaml:15:21: warning: ' #' starts a YAML comment, so '#2号地块。' is left out of 'text': "
+        'put the whole text in quotes (text: "…") to keep it'
+    )
+    code, err, out = build(tmp_path, BASE.replace("text: 第一项任务。", 'text: "第一项任务 #2号地块。"'))
+    assert code == 0 and "warning" not in err  # quoted: kept, nothing to say
+    assert "第一项任务 #2号地块。" in soup(out / "chapters" / "1.html").get_text()
+
+
+def test_a_given_slug_that_is_another_units_own_address_is_a_warning(tmp_path):
+    """发展改革委员会 given slug 'zhufanghechengxiangjiansheju' (住建局's pinyin): both pages build, and the
+    warning says where 住建局's page went and what its old address now opens."""
+    yaml_text = BASE.replace(
+        "  - name: 发展改革委员会\n", "  - name: 发展改革委员会\n    slug: zhufanghechengxiangjiansheju\n"
+    )
+    code, err, out = build(tmp_path, yaml_text)
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "tasks.yaml:10:11: warning: slug 'zhufanghechengxiangjiansheju' is the page address "
+        "'住房和城乡建设局' gets from its name: '住房和城乡建设局' moves to units/zhufanghechengxiangjiansheju-2.html, "
+        "and links to units/zhufanghechengxiangjiansheju.html now open '发展改革委员会'"
+    )
+    assert soup(out / "units" / "zhufanghechengxiangjiansheju-2.html").h1.get_text(strip=True) == "住房和城乡建设局"
+
+
 # -- size, nesting, aliases, duplicates ---------------------------------------------------------
 
 
@@ -388,6 +417,7 @@ def test_tab_indentation_is_a_located_error(tmp_path):
             "put the whole value in quotes (text: \"…\") or write '：'",
         ),
         ("text: 第一项任务。", 'text: "第一项任务。', "tasks.yaml:15:15: YAML syntax error: a quote opened here is never closed: close it on the same line"),
+        ("number: 1", 'number: "1"', "tasks.yaml:14:17: 'number' of task #1 of 'tasks' of chapter 1 is a number: write it without quotes (1)"),
         (
             "        lead: [住建局]",
             "         lead: [住建局]",

@@ -152,6 +152,12 @@ def test_deadline_without_as_of_warns(tmp_path):
     ) in err
 
 
+def test_a_quoted_task_number_is_said_as_such(tmp_path):
+    content = _content(tmp_path, {"2021-06.yaml": '"4": {status: 推进中}\n'})
+    code, _, err = run_cli("check", "--content", str(content))
+    assert code == 1 and "2021-06.yaml:1:1: a task number is written without quotes: 4:" in err
+
+
 def test_bad_progress_never_touches_the_previous_site(tmp_path):
     content = _content(tmp_path, {"2021-06.yaml": "4: {status: 推进中}\n"})
     out = tmp_path / "site"
