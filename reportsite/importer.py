@@ -421,10 +421,30 @@ def _unbracket(s: str) -> str:
     return s
 
 
+# A page's number printed in the text copied from a PDF or Word file: — 2 —, - 2 -, 第2页, 第2页 共10页, 2/10
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[—\-－–~～]+\s*[0-9０-９]{1,4}\s*[—\-－–~～]+"
+    r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[/，,]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
+    r"|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4})$"
+)
+
+
+def _without_page_numbers(notice: Notice, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Page numbers are dropped wherever they are, noted: between two lines of one task's text they
+    would otherwise be glued into it (满— 2 —足)."""
+    out = []
+    for n, s in lines:
+        if PAGE_NUMBER_RE.match(s):
+            notice.note(n, "note", f"page number dropped: {s}")
+        else:
+            out.append((n, s))
+    return out
+
+
 def parse(text: str) -> Notice:
     """Notice text -> Notice (raises NoticeError when it holds no chapter or no task)."""
     notice = Notice()
-    lines = _table_rows(notice, _lines(text))
+    lines = _table_rows(notice, _without_page_numbers(notice, _lines(text)))
     start = _list_start(lines)
     preamble = lines[:start]
     blocks: list[_Block] = []
@@ -924,7 +944,7 @@ def run_import(argv: list[str]) -> int:
         os.replace(tmp, out)
     sections = sum(len(ch.sections) for ch in notice.chapters)
     warnings = sum(1 for n in notice.notes if n.level == "warning")
-    suggestions = len(notice.notes) - warnings
+    suggestions = sum(1 for n in notice.notes if n.level == "suggestion")
     where = f" into {display_path(str(out))}" if out is not None else ""
     counts = ", ".join(
         _plural(n, word)

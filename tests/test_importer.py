@@ -336,6 +336,23 @@ def test_missing_assignment_is_kept_empty_and_reported(in_notices, tmp_path):
     assert "task 1 names no unit: 'lead' and 'responsible' are both empty" in stderr
 
 
+def test_page_numbers_are_dropped_even_inside_a_tasks_text(in_notices):
+    """Text copied from a PDF or Word file keeps its page numbers: one between the two lines of task
+    1's text used to be glued into it (200家— 2 —以上)."""
+    doc, err = imported("pagenumbers.txt")
+    assert [(t["number"], t["text"]) for t in flat_tasks(doc)] == [
+        (1, "办好进口博览会参展工作，组织企业200家以上参展。"),
+        (2, "推进综合保税区申建。"),
+        (3, "建设跨境电商产业园，引进企业30家。"),
+    ]
+    assert err[:3] == [
+        "pagenumbers.txt:5: note: page number dropped: — 2 —",
+        "pagenumbers.txt:8: note: page number dropped: 第 3 页 共 10 页",
+        "pagenumbers.txt:11: note: page number dropped: 3/10",
+    ]
+    assert err[3:] == ["pagenumbers.txt: imported 3 tasks, 1 chapter, 0 sections, 2 units (UTF-8); 0 warnings, 0 suggestions"]
+
+
 def test_web_page_noise_before_and_between_chapters(in_notices):
     doc, err = imported("webnoise.txt")
     assert doc["report"] == {
