@@ -118,7 +118,7 @@ def parse(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
 
 
 # libyaml ends a line at each of these too (YAML 1.1); the file's lines, as an editor and every other
-# message count them, end at '\n' only (decode() has made '\r\n' and a lone '\r' into '\n')
+# message count them, do not. ('\r\n' is one line break to libyaml and to the '\n' count alike.)
 _OTHER_BREAKS = re.compile("[\u2028\u2029\x85]")
 
 
