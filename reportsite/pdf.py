@@ -206,7 +206,7 @@ def font_css(serif: str | None = None, sans: str | None = None) -> str:
     )
     serif, sans = serif or SERIF, sans or SANS
     return (
-        f'html, .toc-section > a, .index-count {{ font-family: "{serif}", serif; }}\n'
+        f'html, .toc-section > a, .index-count, .matrix thead .col-title {{ font-family: "{serif}", serif; }}\n'
         f'{bold} {{ font-family: "{sans}", sans-serif; font-weight: bold; }}\n'
     )
 

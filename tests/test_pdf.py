@@ -183,6 +183,10 @@ def test_matrix_on_landscape_pages_with_repeated_header(handout, seed_report):
     rows = [r for _, page_rows in layout for r in page_rows]
     assert rows == [matrix_row(seed_report, u.name) for u in seed_report.sorted_units()]
     assert matrix_row(seed_report, ZHUJIAN) == "住房和城乡建设局4/00/12/100/20/20/10/66/22"
+    # each matrix page names the chapters under their numerals (the key above the table is on the first only)
+    for k in range(start, len(pages) + 1):
+        text = squash(pdftotext(path, k, k))
+        assert all(squash(c.title) in text for c in seed_report.chapters), f"page {k}"
 
 
 def test_every_font_is_embedded_and_chinese(pdf_site):
