@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from . import progress, targets, xlsx
@@ -83,11 +84,12 @@ def task_row(report: Report, t: Task, places: dict | None = None) -> list:
         t.text,
         "、".join(t.lead),
         "、".join(t.responsible) + ("等有关单位" if t.and_others else ""),
-        progress.status_of(t),
+        # 未填报 only where the report follows progress, as on the pages (else the column stays empty)
+        progress.status_of(t) if progress.tracked(report) else "",
         deadline.isoformat() if deadline else "",
         "是" if progress.is_overdue(t, report.extra.get("as_of")) else "",
         latest["date"].isoformat() if latest else "",
-        latest["note"] if latest else "",
+        progress.note_text(latest["note"]) if latest else "",  # plain text: a spreadsheet shows no Markdown
     ]
 
 
@@ -269,8 +271,16 @@ def workbook_sheets(report: Report, rows: dict[int, list] | None = None) -> list
 
 
 def wrapped(text: str) -> bool:
-    """Long or multi-line text wraps in its cell (aligned to the top of the row)."""
-    return len(text) > 30 or "\n" in text
+    """Text wider than the narrowest text column (章 and 节: 24, about twelve Chinese characters, each
+    two units wide) or of several lines wraps in its cell, aligned to the top of the row; a cell that
+    fits its column is the same either way. (By count of characters, over 30, the chapter titles of
+    16 to 22 characters were cut off by the next cell.)"""
+    n = len(text)
+    if n > 22 or "\n" in text:  # wider than 22 units whatever its characters
+        return True
+    if n <= 11:  # at most 22 units, even all Chinese
+        return False
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text) > 22
 
 
 def workbook_bytes(report: Report, rows: dict[int, list] | None = None) -> bytes:

@@ -253,6 +253,25 @@ def render_note(note: str) -> str:
 
 
 _SITE_LINK = re.compile(r'<a href="\x00[^"]*">(.*?)</a>', re.S)
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=4096)
+def note_text(note: str) -> str:
+    """A note as plain text, for the CSV and Excel exports: its Markdown rendered (render_note), a
+    link as its text and, to another site, its address in brackets (文字（https://…）); a link into
+    the site, which means nothing in a spreadsheet, as its text; paragraphs on lines of their own."""
+    import html as _html
+
+    def link(m: re.Match) -> str:
+        href, text = _html.unescape(m.group(1)), m.group(2)
+        plain = _html.unescape(_TAG.sub("", text))
+        return text if href == plain else f"{text}（{href}）"
+
+    out = _LINK.sub(link, _SITE_LINK.sub(r"\1", render_note(note)))
+    out = re.sub(r"<br\s*/?>|</p>\s*<p>|</li>\s*<li>", "\n", out)
+    return _html.unescape(_TAG.sub("", out)).strip()
 
 
 def note_for_print(html: str) -> str:

@@ -22,7 +22,8 @@ ALLOWED_SOURCES = {"'self'", "'none'", "data:"}
 URL_ATTRS = ("href", "src", "action", "formaction", "poster", "data", "cite", "srcset", "xlink:href")
 # any scheme followed by '//' and a host or a path (http://x, https://x, ftp://x, file:///x); prose
 # such as "works on file://." is not a URL
-ABSOLUTE_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[a-z0-9\[/][^\s\"'<>)]*")
+# a URL ends at a space, a quote or a bracket, ASCII or full-width (the exports write 文字（https://…）)
+ABSOLUTE_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[a-z0-9\[/][^\s\"'<>)）。，；、]*")
 PROTOCOL_RELATIVE = re.compile(r"""(?i)(?:url\(\s*["']?|(?:href|src|action)\s*=\s*["']?)//""")
 
 

@@ -23,15 +23,16 @@ def read_csv(path) -> list[list[str]]:
 
 def expected_row(report, t) -> list[str]:
     latest = progress.latest_update(t)
+    tracked = any(x.extra.get("status") or x.extra.get("deadline") or x.extra.get("updates") for x in report.tasks)
     return [
         str(t.number),
         "、".join(t.lead),
         "、".join(t.responsible) + ("等有关单位" if t.and_others else ""),
-        progress.status_of(t),
+        progress.status_of(t) if tracked else "",
         t.extra["deadline"].isoformat() if t.extra.get("deadline") else "",
         "是" if progress.is_overdue(t, report.extra.get("as_of")) else "",
         latest["date"].isoformat() if latest else "",
-        latest["note"] if latest else "",
+        progress.note_text(latest["note"]) if latest else "",
     ]
 
 
@@ -49,14 +50,19 @@ def test_tasks_csv_matches_the_model(progress_site, progress_report):
     assert by_number["2"][6:10] == ["滞后", "2021-05-31", "是", "2021-06-20"]
     assert by_number["3"][5] == "各街道办事处等有关单位" and by_number["3"][8] == ""
     assert by_number["5"][2] == "（二）加快新型基础设施建设" and by_number["5"][6] == "未填报"
-    assert by_number["1"][10].startswith("上半年增长7.9%，详见[统计公报](https://example.gov.cn/stats)")
+    # the note as plain text: a link's text, with its address when it leads to another site
+    assert by_number["1"][10] == (
+        "上半年增长7.9%，详见统计公报（https://example.gov.cn/stats）和本市说明。\n"
+        '<script>alert("x")</script> <b>加粗</b>\n[危险链接](javascript:alert(1))'
+    )
 
 
 def test_seed_tasks_csv(seed_site, seed_report):
     rows = read_csv(seed_site / "data" / "tasks.csv")
     assert len(rows) == 1 + 143
     assert [pick(r) for r in rows[1:]] == [expected_row(seed_report, t) for t in seed_report.tasks]
-    assert {r[6] for r in rows[1:]} == {"未填报"} and {r[7] for r in rows[1:]} == {""}
+    # the real report tracks no progress: no 未填报 on every row (the pages show none either)
+    assert {r[6] for r in rows[1:]} == {""} and {r[7] for r in rows[1:]} == {""}
     assert [r[3] for r in rows[1:]] == [t.text for t in seed_report.tasks]
 
 
@@ -195,3 +201,16 @@ def test_csv_files_are_csv_writer_rows(tmp_path):
         assert out[exports.unit_csv_path(u)] == rows_csv(["角色", "经由", *header], body), u.name
     line = '\r\n"\'-责任, ""单位""",各街道办事处,3,'.encode()
     assert line in out[exports.unit_csv_path(report.unit_by_name["济水街道办事处"])]
+
+
+def test_workbook_wraps_text_wider_than_its_narrowest_column(seed_report):
+    """By display width (a Chinese character is two units), not by count: the seed's chapter titles
+    (16 to 22 characters, 32 to 44 units) were cut off in the 24-unit 章 column."""
+    from reportsite.exports import task_places, wrapped
+
+    titles = {chapter for chapter, _ in task_places(seed_report).values()}
+    assert len(titles) == 8 and all(wrapped(t) for t in titles)
+    assert wrapped("城投建设发展有限公司、玉泉街道办事处") and wrapped("第一行\n第二行")
+    assert not wrapped("牵头单位") and not wrapped("各街道办事处") and not wrapped("2021-06-30")
+    assert not wrapped("a" * 22) and wrapped("a" * 23) and wrapped("住房和城乡建设局a") is False
+    assert wrapped("住房和城乡建设局局长办公") is True  # 12 characters, 24 units

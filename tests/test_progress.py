@@ -223,6 +223,9 @@ def test_unit_page_shows_each_tasks_status_and_latest_update(progress_site):
     assert item.select_one(".status").get_text() == "已完成"
     assert item.select_one(".latest time")["datetime"] == "2021-03-20"
     assert item.select_one(".latest .note a")["href"] == "https://example.gov.cn/notice/1"
+    # a task without a status says 未填报 here too, as on its chapter page, once the report tracks progress
+    task5 = soup(progress_site / "units" / "jishuijiedaobanshichu.html").select_one('li[data-task="5"]')
+    assert task5.select_one(".status").get_text() == "未填报"
 
 
 def test_note_with_raw_html_and_javascript_link_on_the_page(progress_site):
