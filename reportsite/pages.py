@@ -360,9 +360,29 @@ def chapter_pages(sc: SiteContext) -> list[Page]:
         hrefs = [chapter_path(c.number, k) for k in range(1, c.parts + 1)]  # long chapters: paging.py
         numbers = [[t.number for t in c.tasks if t.part == k] for k in range(1, c.parts + 1)]
         for part in range(1, c.parts + 1):
+            # the pager reads on: the next page of this chapter, else the next chapter's first; back to
+            # the previous page, else the previous chapter's last
+            if part > 1:
+                back = {"href": hrefs[part - 2], "label": f"{c.numeral}、{c.title}（第{part - 1}页）"}
+            elif prev:
+                back = {"href": chapter_path(prev.number, prev.parts), "label": f"{prev.numeral}、{prev.title}"}
+            else:
+                back = None
+            if part < c.parts:
+                on = {"href": hrefs[part], "label": f"{c.numeral}、{c.title}（第{part + 1}页）"}
+            elif nxt:
+                on = {"href": chapter_path(nxt.number), "label": f"{nxt.numeral}、{nxt.title}"}
+            else:
+                on = None
             ctx = {
                 "page_title": f"{c.numeral}、{c.title}" + (f"（第{part}页）" if part > 1 else ""),
-                "chapter": {"number": c.number, "numeral": c.numeral, "title": c.title, "count": len(c.tasks)},
+                "chapter": {
+                    "number": c.number,
+                    "numeral": c.numeral,
+                    "title": c.title,
+                    "count": len(c.tasks),
+                    "sections": len(c.sections),
+                },
                 "direct_tasks": [sc.task_view(t) for t in c.direct_tasks if t.part == part],
                 "sections": [
                     {
@@ -374,8 +394,8 @@ def chapter_pages(sc: SiteContext) -> list[Page]:
                     for s in c.sections
                     if any(t.part == part for t in s.tasks)
                 ],
-                "prev": {"href": chapter_path(prev.number), "label": f"{prev.numeral}、{prev.title}"} if prev else None,
-                "next": {"href": chapter_path(nxt.number), "label": f"{nxt.numeral}、{nxt.title}"} if nxt else None,
+                "prev": back,
+                "next": on,
                 "parts": parts_nav(hrefs, part, numbers),
             }
             pages.append(Page(hrefs[part - 1], "chapter.html", ctx))
@@ -389,6 +409,10 @@ def unit_pages(sc: SiteContext) -> list[Page]:
         split = sc.unit_parts(u.name)  # a unit with thousands of tasks gets several pages: paging.py
         hrefs = [unit_part_path(u, k) for k in range(1, len(split) + 1)]
         totals = {role: r.count(u.name, role) for role in ROLES}
+        labels = placed = None
+        if len(split) > 1:  # each part says what it holds, and each role where its tasks are
+            placed = paging.unit_part_chapters(split, r)
+            labels = paging.unit_part_labels(placed, r)
         for number, part in enumerate(split, 1):
             roles = []
             for role in ROLES:
@@ -401,8 +425,16 @@ def unit_pages(sc: SiteContext) -> list[Page]:
                             {"number": c.number, "numeral": c.numeral, "title": c.title, "id": f"{role}-ch{c.number}", "tasks": items}
                         )
                 if chapters or number == 1:
-                    roles.append({"role": role, "label": r.labels[role], "chapters": chapters, "count": totals[role]})
-            pages.append(Page(hrefs[number - 1], "unit.html", _unit_context(sc, u, roles, parts_nav(hrefs, number))))
+                    elsewhere = [
+                        {"part": k, "href": hrefs[k - 1], "chapters": held}
+                        for k, held in (placed or {}).get(role, [])
+                        if k != number
+                    ]
+                    roles.append(
+                        {"role": role, "label": r.labels[role], "chapters": chapters, "count": totals[role], "elsewhere": elsewhere}
+                    )
+            nav = parts_nav(hrefs, number, labels=labels)
+            pages.append(Page(hrefs[number - 1], "unit.html", _unit_context(sc, u, roles, nav)))
     return pages
 
 
@@ -412,6 +444,7 @@ def _unit_context(sc: SiteContext, u: Unit, roles: list[dict], parts: list[dict]
         "page_title": u.name,
         "unit": {
             "name": u.name,
+            "slug": u.slug,
             "kind": KINDS[u.kind],
             "aliases": list(u.aliases),
             "members": [sc.unit_ref(m) for m in u.members],

@@ -66,6 +66,34 @@ def unit_parts(report: Report, name: str, limit: int | None = None) -> list[list
     return parts
 
 
+def _numeral_range(numerals: list[str]) -> str:
+    return numerals[0] if len(numerals) == 1 else f"{numerals[0]}至{numerals[-1]}"
+
+
+def unit_part_chapters(parts, report: Report) -> dict[str, list[tuple[int, str]]]:
+    """role -> [(part, its chapters in that role: 一至三章)] for a split unit: where each role's tasks are."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for k, part in enumerate(parts, 1):
+        for role in ROLES:
+            numerals = []
+            for role_, chapter, _ in part:
+                numeral = report.chapters[chapter - 1].numeral
+                if role_ == role and numeral not in numerals:
+                    numerals.append(numeral)
+            if numerals:
+                out.setdefault(role, []).append((k, _numeral_range(numerals) + "章"))
+    return out
+
+
+def unit_part_labels(placed: dict[str, list[tuple[int, str]]], report: Report) -> list[str]:
+    """第k页（牵头一至三章、责任一章）: what each part of a split unit holds, by role and chapters."""
+    held: dict[int, list[str]] = {}
+    for role in ROLES:
+        for k, chapters in placed.get(role, []):
+            held.setdefault(k, []).append(report.labels[role][:2] + chapters)
+    return [f"第{k}页（{'、'.join(held[k])}）" for k in sorted(held)]
+
+
 def anchor_parts(parts: list[list[tuple[str, int, list[Assignment]]]]) -> dict[tuple[str, int], int]:
     """(role, chapter) -> the part where its heading first appears."""
     where: dict[tuple[str, int], int] = {}
@@ -146,6 +174,12 @@ def chapter_group_pages(page, groups: list[list[dict]]) -> list:
     for k, chapters in enumerate(groups, 1):
         first, last = chapters[0]["numeral"], chapters[-1]["numeral"]
         labels.append(f"第{k}页（{first}{'至' + last if last != first else ''}章）")
+    # the task numbers each page holds (tasks.html; the targets pages hold rows): site.js forwards
+    # an old tasks.html#task-N link with them, and the page says its range
+    numbers = [
+        [t["number"] for c in chapters for t in [*c.get("direct_tasks", []), *(x for s in c.get("sections", []) for x in s.get("tasks", []))]]
+        for chapters in groups
+    ]
     ctx = page.context
     return [
         Page(
@@ -155,8 +189,24 @@ def chapter_group_pages(page, groups: list[list[dict]]) -> list:
                 **ctx,
                 "chapters": chapters,
                 "page_title": ctx["page_title"] + (f"（第{k}页）" if k > 1 else ""),
-                "parts": parts_nav(hrefs, k, labels=labels),
+                "parts": parts_nav(hrefs, k, numbers if any(numbers) else None, labels=labels),
             },
         )
         for k, (href, chapters) in enumerate(zip(hrefs, groups, strict=True), 1)
     ]
+
+
+def tasks_page_count(report: Report) -> int:
+    """How many pages split_tasks_page() makes of tasks.html (the search page says it), by the same
+    cuts: between sections, a longer block between tasks."""
+    pages, used = 1, 0
+    for c in report.chapters:
+        for n in [len(c.direct_tasks)] + [len(s.tasks) for s in c.sections]:
+            if used and used + n > TASKS_PAGE_TASKS:
+                pages, used = pages + 1, 0
+            while n:
+                if used >= TASKS_PAGE_TASKS:
+                    pages, used = pages + 1, 0
+                take = min(n, TASKS_PAGE_TASKS - used)
+                used, n = used + take, n - take
+    return pages

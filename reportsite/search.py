@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 
+from . import paging
 from .model import Report
 from .progress import STATUS_SLUGS, is_overdue
 from .pages import Page, SiteContext, _section_numeral, chapter_path, search_examples, unit_path
@@ -130,6 +131,7 @@ def search_page(report: Report, meta: dict) -> Page:
         "task_count": meta["tasks"],
         "has_status": bool(meta["statuses"]),
         "example": search_examples(report),
+        "tasks_pages": paging.tasks_page_count(report),
     }
     return Page("search.html", "search.html", ctx)
 

@@ -139,3 +139,51 @@ def test_old_task_link_is_forwarded_to_its_part(split_site, page):
     assert page.locator("#task-135").is_visible()
     page.goto((site / "chapters/8.html").as_uri() + "#task-105")  # on this page: stays
     assert Path(page.url.split("#")[0]).name == "8.html"
+
+
+def test_a_split_units_pages_say_what_each_holds_and_where_each_roles_tasks_are(split_site):
+    """发展改革和统计局 (12 tasks led, 30 responsible) on 3 pages of 20: each page's link names the roles
+    and chapters on it; a role block says on which other pages its tasks are (before: page 1 could
+    say 无 under a count of 30); the navigation is at the end too; the search page filters the unit."""
+    site, _ = split_site
+    labels = ["第1页（牵头二至七章、责任一章）", "第2页（责任二至四章）", "第3页（责任六至八章）"]
+    first = soup(site / "units/fazhangaigehetongjiju.html")
+    navs = first.find_all("nav", class_="parts")
+    assert [n["aria-label"] for n in navs] == ["分页", "分页（页尾）"]
+    assert [[li.find(["a", "span"]).get_text() for li in n.find_all("li")] for n in navs] == [labels, labels]
+    blocks = {b.h2.get_text(): b for b in first.select(".role-block")}
+    assert blocks["作为牵头单位（12 项）"].select_one(".role-elsewhere") is None
+    elsewhere = blocks["作为责任单位（30 项）"].select_one(".role-elsewhere")
+    assert elsewhere.get_text() == "其余任务在第2页（二至四章）、第3页（六至八章）。"
+    assert [a["href"] for a in elsewhere.find_all("a")] == ["fazhangaigehetongjiju_2.html", "fazhangaigehetongjiju_3.html"]
+    assert first.select_one('main a[href="../search.html?unit=fazhangaigehetongjiju"]') is not None
+    third = soup(site / "units/fazhangaigehetongjiju_3.html")
+    assert third.select_one(".role-elsewhere").get_text() == "其余任务在第1页（一章）、第2页（二至四章）。"
+    assert "无。" not in first.get_text()
+
+
+def test_a_split_chapters_pager_and_summary_read_through_its_pages(split_site):
+    site, _ = split_site
+    pager = lambda f: [(a["rel"][0], a["href"]) for a in soup(site / f).select("nav.pager a")]  # noqa: E731
+    assert pager("chapters/7.html") == [("prev", "6.html"), ("next", "8.html")]
+    assert pager("chapters/8.html") == [("prev", "7.html"), ("next", "8-2.html")]  # not past its own page 2
+    assert pager("chapters/8-2.html") == [("prev", "8.html")]
+    assert soup(site / "chapters/8-2.html").select_one(".lede").get_text() == (
+        "本章 42 项任务，8 个小节；分 2 页，本页 2 个小节，第 129–143 项。"  # 8: the chapter's, not this page's
+    )
+    assert [n["aria-label"] for n in soup(site / "chapters/8.html").find_all("nav", class_="parts")] == ["分页", "分页（页尾）"]
+
+
+def test_split_task_lists_say_which_tasks_they_hold_and_forward_old_links(split_site, page):
+    site, _ = split_site
+    third = soup(site / "tasks-3.html")
+    assert third.select_one("main p.note").get_text().startswith(
+        "全部 143 项任务按原文顺序分 3 页排列，本页为第3页（七至八章），第 99–143 项。"
+    )
+    assert [a["data-tasks"] for a in third.find("nav", class_="parts").find_all("a")] == ["1-48", "49-98"]
+    assert "（共 143 项，按原文顺序排列，分 3 页）" in soup(site / "search.html").find("noscript").get_text()
+    matrix = soup(site / "matrix-2.html").select_one("main p.note.screen-only").get_text()
+    assert matrix.startswith("点击列标题排序时，只在本页的单位中排序")
+    page.goto((site / "tasks.html").as_uri() + "#task-120")  # an old link into the one-page list
+    page.wait_for_url("**/tasks-3.html#task-120")
+    assert page.locator("#task-120").is_visible()
