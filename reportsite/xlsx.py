@@ -52,9 +52,11 @@ _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS_MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _WORKSHEET = f"<worksheet {_NS_MAIN} {_NS_R}>"
+# the header row and the first column (编号, 单位) frozen: both stay in view while the sheet scrolls
 _PANE = (
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
-    '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+    '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>'
+    '<selection pane="topRight" activeCell="B1" sqref="B1"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+    '<selection pane="bottomRight"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
 )
 _MARGINS = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 

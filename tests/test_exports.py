@@ -117,17 +117,18 @@ def test_workbook(progress_site, progress_report):
     wb = openpyxl.load_workbook(progress_site / "data" / "tasks.xlsx")
     assert wb.sheetnames == ["任务", "按单位", "矩阵"]
     ws = wb["任务"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K6"
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:K6"
     assert int(ws.column_dimensions["D"].width) == 70 and ws["A1"].font.b  # 70.71: Excel's 70 plus cell padding
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     assert [pick(r) for r in rows[1:]] == [expected_row(progress_report, t) for t in progress_report.tasks]
     by_unit = wb["按单位"]
-    assert by_unit.freeze_panes == "A2" and by_unit.auto_filter.ref.startswith("A1:")
+    assert by_unit.freeze_panes == "B2" and by_unit.auto_filter.ref.startswith("A1:")
     pairs = [(r[0], r[3]) for r in by_unit.iter_rows(min_row=2, values_only=True)]
     for u in progress_report.units:  # filtering the unit column gives the unit's tasks
         assert [n for name, n in pairs if name == u.name] == [a.task.number for a in progress_report.assignments[u.name]]
     m = wb["矩阵"]
     assert m["A1"].value == "单位" and m.max_row == 1 + len(progress_report.units)
+    assert m.freeze_panes == "B2"  # the unit names stay in view across the chapters' columns
     props = wb.properties
     assert props.created.date().isoformat() == props.modified.date().isoformat() == "2021-06-30"
 

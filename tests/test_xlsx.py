@@ -42,7 +42,7 @@ def xlsxwriter_bytes(sheets: list[xlsx.Sheet], title: str, author: str, created:
         ws = wb.add_worksheet(s.name)
         for j, w in enumerate(s.widths):
             ws.set_column(j, j, w)
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, s.count, len(s.header) - 1)
         ws.write_row(0, 0, s.header, bold)
         for i, r in enumerate(s.rows, 1):
@@ -189,7 +189,7 @@ def test_hostile_sheets_read_back():
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["任务&'名称", "空", "数字"]
     ws = wb["任务&'名称"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F13" and ws.max_row == 13
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:F13" and ws.max_row == 13
     assert [c.value for c in ws[1]] == ["编号", None, "名 称", "<&>", "=公式", "x" * 40] and ws["A1"].font.b
     got = [excel[v] if isinstance(v, str) else v for r in ws.iter_rows(min_row=2, values_only=True) for v in r]
     expected = [v if v != "" else None for v in HOSTILE_VALUES]
