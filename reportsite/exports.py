@@ -86,9 +86,9 @@ def task_row(report: Report, t: Task, places: dict | None = None) -> list:
         "、".join(t.responsible) + ("等有关单位" if t.and_others else ""),
         # 未填报 only where the report follows progress, as on the pages (else the column stays empty)
         progress.status_of(t) if progress.tracked(report) else "",
-        deadline.isoformat() if deadline else "",
+        deadline or "",  # a date: a date cell in the workbook, YYYY-MM-DD in the CSV
         "是" if progress.is_overdue(t, report.extra.get("as_of")) else "",
-        latest["date"].isoformat() if latest else "",
+        latest["date"] if latest else "",
         progress.note_text(latest["note"]) if latest else "",  # plain text: a spreadsheet shows no Markdown
     ]
 

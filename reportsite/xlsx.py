@@ -92,7 +92,8 @@ def workbook(
     wrap: Callable[[str], bool] = lambda s: False,
     level: int = LEVEL,
 ) -> bytes:
-    """The .xlsx file: strings for which wrap(s) is true get the wrapped, top-aligned format."""
+    """The .xlsx file: strings for which wrap(s) is true get the wrapped, top-aligned format; a
+    datetime.date is a date cell shown as yyyy-mm-dd (Excel's date filters and sorting work on it)."""
     _check_names([s.name for s in sheets])
     cells = _Cells(wrap)
     shared = any(isinstance(h, str) and h for s in sheets for h in s.header)  # see the module's docstring
@@ -104,14 +105,14 @@ def workbook(
         z.add(f"xl/worksheets/sheet{i + 1}.xml", _sheet_xml(sheet, i == 0, cells))
     if cells.strings and not shared:
         raise ValueError("text in the rows but not in any header: a workbook with text needs a header with text")
-    wrapped = cells.wrapped
+    used = list(cells.formats)
     cells.clear()  # before the zip's end: the memory of the values' XML goes back first
     z.add("xl/workbook.xml", [_workbook_xml(sheets)])
     if shared:
         head = f'{_DECL}<sst {_NS_MAIN} count="{cells.count}" uniqueCount="{len(cells.strings)}">'
         z.add("xl/sharedStrings.xml", _chunks([head, *cells.strings, "</sst>"]))
     cells.strings.clear()
-    z.add("xl/styles.xml", [_styles(wrapped)])
+    z.add("xl/styles.xml", [_styles(used)])
     z.add("xl/theme/theme1.xml", [_DECL + _THEME])
     z.add("docProps/core.xml", [_core(title, author, created)])
     z.add("docProps/app.xml", [_app([s.name for s in sheets])])
@@ -173,7 +174,9 @@ class _Cells(dict):
     def __init__(self, wrap: Callable[[str], bool]):
         super().__init__({None: "", "": ""})
         self.wrap = wrap
-        self.wrapped = False  # any cell with the wrap format (XlsxWriter lists a format once used)
+        # the formats beyond the header's bold, in the order first used: XlsxWriter numbers a
+        # format (its cells' s="…") when a cell first uses it, and lists only those used
+        self.formats: list[str] = []
         self.strings: list[str] = []
         self.index: dict[str, int] = {}
         self.count = 0
@@ -190,18 +193,26 @@ class _Cells(dict):
         super().clear()
         self.index.clear()  # the strings stay until they are written
 
+    def _style(self, name: str) -> str:
+        if name not in self.formats:
+            self.formats.append(name)
+        return f' s="{2 + self.formats.index(name)}"'
+
     def __missing__(self, v) -> str:
         if isinstance(v, str):
-            style = ""
-            if self.wrap(v):
-                style, self.wrapped = ' s="2"', True
+            style = self._style("wrap") if self.wrap(v) else ""
             out = f'"{style} t="s"><v>{self.shared(v)}</v></c>'
         elif isinstance(v, int):
             out = f'"><v>{v:.16G}</v></c>'  # as XlsxWriter writes a number: 10**17 is 1E+17
+        elif isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+            out = f'"{self._style("date")}><v>{(v - _EPOCH).days}</v></c>'  # Excel's day number
         else:
-            raise TypeError(f"a cell holds str or int, not {type(v).__name__}")
+            raise TypeError(f"a cell holds str, int or date, not {type(v).__name__}")
         self[v] = out
         return out
+
+
+_EPOCH = _dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, as XlsxWriter counts (1900-03-01 on)
 
 
 # -- worksheets -------------------------------------------------------------------------------------
@@ -460,15 +471,20 @@ def _workbook_rels(n: int, shared: bool) -> str:
     return _relationships(sheets + [(_OFFICE + "theme", "theme/theme1.xml"), (_OFFICE + "styles", "styles.xml")] + strings)
 
 
-def _styles(wrapped: bool) -> str:
-    """Formats 1 (bold: the header) and 2 (wrapped, top-aligned: long text) when used."""
+def _styles(used: list[str]) -> str:
+    """Format 1 (bold: the header), then those of `used` in that order: "wrap" (wrapped,
+    top-aligned: long text), "date" (yyyy-mm-dd)."""
     xf = '<xf numFmtId="0" fontId="{}" fillId="0" borderId="0" xfId="0"'
     font = '<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>'
     xfs = [xf.format(0) + "/>", xf.format(1) + ' applyFont="1"/>']
-    if wrapped:
-        xfs.append(xf.format(0) + ' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>')
+    made = {
+        "wrap": xf.format(0) + ' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>',
+        "date": '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',
+    }
+    xfs += [made[name] for name in used]
+    formats = '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>' if "date" in used else ""
     return (
-        f'{_DECL}<styleSheet {_NS_MAIN}><fonts count="2"><font>{font}<font><b/>{font}</fonts>'
+        f'{_DECL}<styleSheet {_NS_MAIN}>{formats}<fonts count="2"><font>{font}<font><b/>{font}</fonts>'
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -37,8 +38,9 @@ def expected_row(report, t) -> list[str]:
 
 
 def pick(row: list) -> list[str]:
-    """number, lead, responsible, status, deadline, overdue, latest date, latest note."""
-    return ["" if v is None else str(v) for v in (row[0], *row[4:])]
+    """number, lead, responsible, status, deadline, overdue, latest date, latest note (a workbook's
+    date cell, read back as a datetime, as its day)."""
+    return ["" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else str(v) for v in (row[0], *row[4:])]
 
 
 def test_tasks_csv_matches_the_model(progress_site, progress_report):
@@ -129,6 +131,10 @@ def test_workbook(progress_site, progress_report):
     m = wb["矩阵"]
     assert m["A1"].value == "单位" and m.max_row == 1 + len(progress_report.units)
     assert m.freeze_panes == "B2"  # the unit names stay in view across the chapters' columns
+    # dates are date cells (Excel's date filters work), shown as the CSV writes them
+    deadline, updated = ws["H3"], ws["J3"]  # task 2: 截止日期, 最新进展日期
+    assert (deadline.value, updated.value) == (dt.datetime(2021, 5, 31), dt.datetime(2021, 6, 20))
+    assert deadline.is_date and deadline.number_format == "yyyy-mm-dd" and updated.number_format == "yyyy-mm-dd"
     props = wb.properties
     assert props.created.date().isoformat() == props.modified.date().isoformat() == "2021-06-30"
 

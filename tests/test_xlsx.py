@@ -38,6 +38,7 @@ def xlsxwriter_bytes(sheets: list[xlsx.Sheet], title: str, author: str, created:
     wb = xlsxwriter.Workbook(raw, options)
     bold = wb.add_format({"bold": True})
     wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
     for s in sheets:
         ws = wb.add_worksheet(s.name)
         for j, w in enumerate(s.widths):
@@ -50,6 +51,8 @@ def xlsxwriter_bytes(sheets: list[xlsx.Sheet], title: str, author: str, created:
                 if isinstance(v, str):
                     if v:
                         ws.write_string(i, j, v, wrapped if wrap(v) else None)
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(i, j, v, date)
                 elif v is not None:
                     ws.write_number(i, j, v)
     wb.set_properties({"title": title, "author": author, "created": created})
@@ -257,7 +260,7 @@ def test_mistakes_are_reported():
         make(sheet(name="ab"), sheet(name="Ab"))
     with pytest.raises(ValueError, match="1,048,577 rows, more than Excel's 1,048,576"):
         make(sheet(count=1_048_576))
-    with pytest.raises(TypeError, match="a cell holds str or int, not date"):
-        make(sheet(rows=[[dt.date(2021, 1, 1), 2]]))
-    with pytest.raises(TypeError, match="a cell holds str or int, not float"):
+    with pytest.raises(TypeError, match="a cell holds str, int or date, not datetime"):
+        make(sheet(rows=[[dt.datetime(2021, 1, 1), 2]]))  # a date cell is a day, never a time
+    with pytest.raises(TypeError, match="a cell holds str, int or date, not float"):
         make(sheet(rows=[[1.5, 2]]))
