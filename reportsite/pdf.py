@@ -227,17 +227,18 @@ def _created() -> str | None:
 # ---- contexts: the model as the two templates want it -------------------------------------------
 
 
-def _common(report: Report, sc) -> dict:
+def _print_note(html: str):
+    """progress.render_note's HTML as the PDFs show it (the templates' print_note)."""
     from markupsafe import Markup
 
     from .progress import note_for_print
 
+    return Markup(note_for_print(html))
+
+
+def _common(report: Report, sc) -> dict:
     as_of = report.extra.get("as_of")
-
-    def print_note(html: str) -> Markup:  # progress.render_note's HTML, as the PDFs show it
-        return Markup(note_for_print(html))
-
-    return {**sc.common(), "as_of": str(as_of) if as_of else None, "created": _created(), "print_note": print_note}
+    return {**sc.common(), "as_of": str(as_of) if as_of else None, "created": _created(), "print_note": _print_note}
 
 
 def handout_context(report: Report, sc) -> dict:
@@ -333,9 +334,9 @@ def unit_context(report: Report, unit: Unit, sc) -> dict:
 def _unit_progress(report: Report, unit: Unit) -> dict | None:
     """The unit's tasks counted by status (progress.status_counts), when some task of the report has
     a status; else None (the PDF then says nothing of progress)."""
-    from .progress import status_counts
+    from .progress import has_status, status_counts
 
-    if not any(t.extra.get("status") for t in report.tasks):
+    if not has_status(report):  # once per report, not once per unit
         return None
     return status_counts([a.task for a in report.assignments[unit.name]], report.extra.get("as_of"))
 

@@ -137,11 +137,19 @@ def task_progress(task, as_of: _dt.date | None, tracked: bool = True) -> dict:
 def tracked(report) -> bool:
     """Whether the report follows progress at all: some task has a status, a deadline or an update
     (worked out once per report: every page group asks)."""
-    known = report.__dict__.get("_tracked")
+    return _once(report, "_tracked", ("status", "deadline", "updates"))
+
+
+def has_status(report) -> bool:
+    """Whether some task has a status: then the pages and the unit PDFs count tasks by status
+    (worked out once per report: every unit's PDF asks)."""
+    return _once(report, "_has_status", ("status",))
+
+
+def _once(report, attr: str, keys: tuple[str, ...]) -> bool:
+    known = report.__dict__.get(attr)
     if known is None:
-        known = report.__dict__["_tracked"] = any(
-            t.extra.get("status") or t.extra.get("deadline") or t.extra.get("updates") for t in report.tasks
-        )
+        known = report.__dict__[attr] = any(t.extra.get(k) for t in report.tasks for k in keys)
     return known
 
 
@@ -162,7 +170,7 @@ def decorate(pages, report) -> None:
     """Add progress counts and export links to the home, unit and matrix page contexts (the counts
     only when some task has a status: else the pages say 进展未填报 and show none)."""
     as_of = report.extra.get("as_of")
-    has = any(t.extra.get("status") for t in report.tasks)
+    has = has_status(report)
     common = {"has_progress": has, "as_of": as_of.isoformat() if as_of else ""}
     by_unit: dict[str | None, dict] = {}  # a unit's counts, shared by its part pages and its matrix row
 
